@@ -1,0 +1,25 @@
+# The two commands a user needs: `make run` and `make test`. Both set up what is missing first.
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test lint bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@$(BIN)/neck-coach
+
+test: setup lint
+	$(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) models bench/out .pytest_cache .mypy_cache .ruff_cache

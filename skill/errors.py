@@ -1,0 +1,46 @@
+"""The project's exceptions: each carries a message a person can act on.
+
+The CLI catches ``NeckCoachError`` once, prints it and exits non-zero; nothing else prints tracebacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class NeckCoachError(Exception):
+    """Base class: ``str(error)`` is what the user sees."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a data file, located by file and line (1-based; 0 when unknown)."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+class DataError(NeckCoachError):
+    """One or more data files (intents, answers, routines) are invalid."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(
+            f"{len(problems)} problem(s) in the data files:\n{lines}\n"
+            "Fix them, then check with: neck-coach validate"
+        )
+
+
+class AudioError(NeckCoachError):
+    """Sound in or out is not available (no device, PortAudio missing, bad WAV file)."""
+
+
+class ModelError(NeckCoachError):
+    """The speech recognition model is missing, incomplete or cannot be loaded."""
