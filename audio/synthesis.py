@@ -1,0 +1,251 @@
+"""Text to speech samples: owns the pyttsx3/espeak-ng engine and the ``Pcm`` it produces.
+
+No sound device is touched here; ``audio.playback`` plays what this module makes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import tempfile
+import threading
+import time
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from audio.events import AudioChunk
+from skill.errors import AudioError
+
+log = logging.getLogger(__name__)
+
+MIN_RATE = 80  # words per minute; espeak-ng's own limits
+MAX_RATE = 450
+DEFAULT_RATE = 175  # espeak-ng's default: unhurried, which suits someone in pain
+DEFAULT_VOLUME = 1.0
+ESPEAK_SAMPLE_RATE = 22050  # what the espeak driver always writes
+
+VOICES_HINT = "See the installed voices with: neck-coach voices"
+INSTALL_HINT = "Install the speech synthesizer with: sudo apt-get install espeak-ng"
+
+Samples = npt.NDArray[np.int16]
+
+
+@dataclass(frozen=True, eq=False)
+class Pcm:
+    """Mono 16-bit audio. ``eq=False`` because numpy arrays have no single truth value."""
+
+    samples: Samples
+    rate: int
+
+    def __post_init__(self) -> None:
+        # Frozen in spirit too: nobody downstream may edit audio another part is playing.
+        samples = np.ascontiguousarray(self.samples, dtype=np.int16).reshape(-1)
+        samples.flags.writeable = False
+        object.__setattr__(self, "samples", samples)
+
+    @property
+    def seconds(self) -> float:
+        return len(self.samples) / self.rate
+
+    def to_chunk(self) -> AudioChunk:
+        return AudioChunk(audio=self.samples.astype("<i2").tobytes(), rate=self.rate)
+
+    def write_wav(self, path: str | Path) -> Path:
+        path = Path(path)
+        try:
+            with wave.open(str(path), "wb") as out:
+                out.setnchannels(1)
+                out.setsampwidth(2)
+                out.setframerate(self.rate)
+                out.writeframes(self.samples.astype("<i2").tobytes())
+        except OSError as error:
+            raise AudioError(f"Cannot write the WAV file {path}: {error}") from error
+        return path
+
+    @classmethod
+    def read_wav(cls, path: str | Path) -> Pcm:
+        """Read a mono 16-bit WAV file, the kind espeak-ng and ``write_wav`` produce."""
+        try:
+            with wave.open(str(path), "rb") as wav:
+                if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
+                    raise AudioError(
+                        f"{path} is not mono 16-bit audio "
+                        f"({wav.getnchannels()} channels, {8 * wav.getsampwidth()} bits)."
+                    )
+                data = wav.readframes(wav.getnframes())
+                rate = wav.getframerate()
+        except (OSError, wave.Error, EOFError) as error:
+            raise AudioError(f"Cannot read the WAV file {path}: {error}") from error
+        return cls(np.frombuffer(data, dtype="<i2").astype(np.int16), rate)
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    id: str
+    name: str
+    languages: tuple[str, ...] = field(default=())
+
+
+class _Engine:
+    """The one pyttsx3 engine of the process.
+
+    espeak-ng holds its voice, rate and volume in process-global state and pyttsx3 hands
+    every caller the same engine, so all use goes through one lock and each synthesis
+    re-applies its own settings.
+    """
+
+    lock = threading.Lock()
+    _engine: Any = None
+    _default_voice: str = ""
+    _errors: list[BaseException] = []  # noqa: RUF012 - filled by pyttsx3's error callback
+
+    @classmethod
+    def get(cls) -> Any:
+        """Return the engine, creating it on first use. Call with ``lock`` held."""
+        if cls._engine is None:
+            try:
+                import pyttsx3
+
+                engine = pyttsx3.init()
+            except Exception as error:  # pyttsx3 raises anything from OSError to KeyError
+                raise AudioError(
+                    f"The speech synthesizer could not start ({error}). {INSTALL_HINT}"
+                ) from error
+            engine.connect("error", cls._on_error)
+            cls._default_voice = str(engine.getProperty("voice") or "")
+            cls._engine = engine
+            log.debug("pyttsx3 engine ready, default voice %r", cls._default_voice)
+        return cls._engine
+
+    @classmethod
+    def default_voice(cls) -> str:
+        cls.get()
+        return cls._default_voice
+
+    @classmethod
+    def _on_error(cls, name: object = None, exception: BaseException | None = None) -> None:
+        if exception is not None:
+            cls._errors.append(exception)
+
+    @classmethod
+    def take_errors(cls) -> list[BaseException]:
+        errors, cls._errors[:] = list(cls._errors), []
+        return errors
+
+
+class Synthesizer:
+    """Turns text into ``Pcm`` with one voice, rate (words per minute) and volume (0..1)."""
+
+    def __init__(
+        self, voice: str | None = None, rate: int | None = None, volume: float | None = None
+    ) -> None:
+        self.rate = DEFAULT_RATE if rate is None else rate
+        self.volume = DEFAULT_VOLUME if volume is None else volume
+        if not MIN_RATE <= self.rate <= MAX_RATE:
+            raise AudioError(
+                f"Speech rate {self.rate} is out of range: "
+                f"choose {MIN_RATE} to {MAX_RATE} words per minute."
+            )
+        if not 0.0 <= self.volume <= 1.0:
+            raise AudioError(f"Speech volume {self.volume} is out of range: choose 0.0 to 1.0.")
+        self._voice_request = voice
+        self._voice_id: str | None = None
+
+    def voices(self) -> list[VoiceInfo]:
+        with _Engine.lock:
+            engine = _Engine.get()
+            return [
+                VoiceInfo(
+                    id=str(v.id),
+                    name=str(v.name),
+                    languages=tuple(str(lang) for lang in (v.languages or ())),
+                )
+                for v in engine.getProperty("voices")
+            ]
+
+    @property
+    def voice_id(self) -> str:
+        """The espeak-ng voice id in use; resolving it raises AudioError for an unknown voice."""
+        if self._voice_id is None:
+            if self._voice_request is None:
+                with _Engine.lock:
+                    self._voice_id = _Engine.default_voice()
+            else:
+                self._voice_id = find_voice(self.voices(), self._voice_request).id
+        return self._voice_id
+
+    def synthesize(self, text: str) -> Pcm:
+        if not text.strip():
+            # pyttsx3 asserts on empty text; silence is the honest answer.
+            return Pcm(np.zeros(0, dtype=np.int16), ESPEAK_SAMPLE_RATE)
+        voice_id = self.voice_id
+        started = time.monotonic()
+        with _Engine.lock, tempfile.TemporaryDirectory(prefix="neck-coach-tts-") as tmp:
+            engine = _Engine.get()
+            _Engine.take_errors()
+            path = Path(tmp) / "speech.wav"
+            # Voice first: changing voice resets the rate. Each value is set twice because
+            # espeak-ng 1.51 sometimes ignores a rate or volume change in synchronous mode
+            # (measured: about one change in three was lost); a change from a different
+            # value has always been applied.
+            engine.setProperty("voice", voice_id)
+            engine.setProperty("rate", self.rate + 1)
+            engine.setProperty("rate", self.rate)
+            engine.setProperty("volume", self.volume - 0.01 if self.volume > 0 else 0.01)
+            engine.setProperty("volume", self.volume)
+            engine.save_to_file(text, str(path))
+            # pyttsx3 2.99 prints "Audio saved to ..." to stdout; the user must never see it.
+            # This swaps sys.stdout process-wide for the few milliseconds of synthesis.
+            with contextlib.redirect_stdout(io.StringIO()) as chatter:
+                engine.runAndWait()
+            log.debug("pyttsx3 said: %r", chatter.getvalue().strip())
+            errors = _Engine.take_errors()
+            if errors or not path.exists():
+                detail = f": {errors[0]}" if errors else ""
+                raise AudioError(
+                    f"The speech synthesizer produced no audio{detail}. {INSTALL_HINT}"
+                )
+            pcm = Pcm.read_wav(path)
+        log.debug(
+            "synthesized %.2f s of speech in %.3f s: %r",
+            pcm.seconds,
+            time.monotonic() - started,
+            text[:60],
+        )
+        return pcm
+
+
+def find_voice(voices: list[VoiceInfo], wanted: str) -> VoiceInfo:
+    """Find a voice by id, name or language, exactly first, then by unique substring."""
+    key = wanted.strip().casefold()
+    for exact in (
+        lambda v: v.id.casefold() == key,
+        lambda v: v.name.casefold() == key,
+        lambda v: key in (lang.casefold() for lang in v.languages),
+    ):
+        for voice in voices:
+            if exact(voice):
+                return voice
+    partial = [
+        v
+        for v in voices
+        if key in v.id.casefold()
+        or key in v.name.casefold()
+        or any(key in lang.casefold() for lang in v.languages)
+    ]
+    if len(partial) == 1:
+        return partial[0]
+    if not partial:
+        raise AudioError(f"No voice called {wanted!r} is installed. {VOICES_HINT}")
+    names = ", ".join(f"{v.name} ({v.id})" for v in partial[:5])
+    more = f" and {len(partial) - 5} more" if len(partial) > 5 else ""
+    raise AudioError(
+        f"The voice {wanted!r} matches several voices: {names}{more}. "
+        f"Give the full name or id. {VOICES_HINT}"
+    )

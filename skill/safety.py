@@ -1,0 +1,80 @@
+"""Red-flag detection: symptoms that must get "see a doctor" before anything else.
+
+The article advises seeing a doctor for weakness, numbness or fever without a clear trigger, and
+for persistent or severe pain; trauma such as whiplash or a fall is a cause it names for urgent
+care. Detection is deliberately simple and generous: a missed red flag costs far more than an
+extra caution. Questions *about* symptoms ("what are the warning signs?") are not red flags.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LIMB = r"(?:arms?|hands?|fingers?|shoulders? and arms?|wrists?)"
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "arm or hand weakness",
+        re.compile(
+            rf"\b(?:weak(?:ness)?|can'?t (?:grip|lift|hold)|losing (?:grip|strength))\b.*\b{_LIMB}\b"
+            rf"|\b{_LIMB}\b.*\b(?:weak(?:ness)?|giving way|no strength)\b"
+        ),
+    ),
+    (
+        "numbness or tingling in the arms or hands",
+        re.compile(
+            r"\bnumb(?:ness)?\b|\bpins and needles\b"
+            rf"|\b(?:tingl\w*)\b.*\b{_LIMB}\b|\b{_LIMB}\b.*\b(?:tingl\w*)\b"
+        ),
+    ),
+    ("fever", re.compile(r"\bfever(?:ish)?\b|\b(?:high )?temperature\b|\bchills\b")),
+    (
+        "a recent accident, fall or injury",
+        re.compile(
+            r"\b(?:i|i've|ive|i have|just|was|got|been)\b.*\b(?:fell|fall(?:en)?|crash(?:ed)?|"
+            r"accident|hit|injured|whiplash|tackled|knocked)\b"
+            r"|\b(?:car|bike|sports?|skiing|football) (?:accident|crash|injury)\b"
+            r"|\bafter (?:a|my|the) (?:fall|accident|crash|injury)\b"
+        ),
+    ),
+    (
+        "severe or worsening pain",
+        re.compile(
+            r"\b(?:severe|excruciating|unbearable|agony|agonizing|worst|intense|extreme|terrible)\b"
+            r"|\b(?:getting|got|growing) (?:much )?worse\b|\bworsening\b|\bworse and worse\b"
+            r"|\b(?:won'?t|doesn'?t|isn'?t) (?:go(?:ing)? away|stop(?:ping)?|improv\w*|get(?:ting)? better)\b"
+        ),
+    ),
+)
+
+# Asking what the warning signs are is a question, not a report of a symptom.
+_ABOUT_SYMPTOMS = re.compile(
+    r"^(?:what|which|when|are there|tell me)\b.*\b(?:warning|danger|alarming|serious|red flag|"
+    r"symptoms|signs|worry)\b"
+)
+_NEGATED = re.compile(r"\b(?:no|not|without|never|don'?t have|haven'?t had)\b")
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """What was mentioned, in words the caution can repeat back."""
+
+    reasons: tuple[str, ...]
+
+
+def detect_red_flags(text: str) -> RedFlag | None:
+    """Return the red flags mentioned in ``text``, or None."""
+    lowered = text.lower().replace("’", "'")
+    if _ABOUT_SYMPTOMS.search(lowered) and not re.search(r"\b(?:i|my|me)\b", lowered):
+        return None
+    reasons = []
+    for reason, pattern in _PATTERNS:
+        match = pattern.search(lowered)
+        if match is None:
+            continue
+        before = lowered[max(0, match.start() - 20) : match.start()]
+        if _NEGATED.search(before) and reason != "severe or worsening pain":
+            continue
+        reasons.append(reason)
+    return RedFlag(tuple(reasons)) if reasons else None

@@ -1,0 +1,47 @@
+"""Shared test fixtures: the real Vosk model, loaded once per session, and espeak-ng speech.
+
+A test that needs the model skips when it is missing, except under CI (CI=true), where a missing
+model is a failure: CI must prove recognition works, not quietly skip it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from audio.model import load_model
+from skill.errors import ModelError
+
+Speak = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def vosk_model() -> Any:
+    try:
+        return load_model()
+    except ModelError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs the speech model: {error}")
+        pytest.skip(f"speech model not available: {error}")
+
+
+@pytest.fixture(scope="session")
+def speak(tmp_path_factory: pytest.TempPathFactory) -> Speak:
+    """``speak(text, voice="en-us", speed=150) -> Path`` of an espeak-ng WAV (22.05 kHz mono)."""
+    folder = tmp_path_factory.mktemp("speech")
+
+    def make(text: str, voice: str = "en-us", speed: int = 150) -> Path:
+        key = hashlib.sha1(f"{voice}|{speed}|{text}".encode()).hexdigest()[:12]
+        path = folder / f"{key}.wav"
+        if not path.exists():
+            command = ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text]
+            subprocess.run(command, check=True, capture_output=True)
+        return path
+
+    return make
