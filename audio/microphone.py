@@ -266,7 +266,7 @@ def listen(
         heard_seconds += chunk.seconds
         if wait_seconds is not None and heard_seconds > wait_seconds and not speech_seconds:
             log.info("no speech in %.1f s of audio", heard_seconds)
-            return Transcript(text="", confidence=0.0, source="microphone")
+            return Transcript(text="", confidence=0.0, source=recognizer.source)
         for event in endpointer.feed(chunk):
             if event.audio:
                 speech_seconds += len(event.audio) / (RATE * WIDTH)
@@ -275,7 +275,7 @@ def listen(
                     parts.append(final)
             if event.kind == "speech_ended" or speech_seconds >= max_seconds:
                 parts.append(recognizer.finish())
-                transcript = join_transcripts(parts, "microphone")
+                transcript = join_transcripts(parts, recognizer.source)
                 log.info(
                     "heard %r (%.2f s of speech, %.2f s listening)",
                     transcript.text,
@@ -290,4 +290,4 @@ def listen(
                 last_partial = partial
                 on_partial(partial)
     parts.append(recognizer.finish())
-    return join_transcripts(parts, "microphone")
+    return join_transcripts(parts, recognizer.source)

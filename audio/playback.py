@@ -24,12 +24,13 @@ def load_sounddevice() -> ModuleType:
     """Import sounddevice, turning a missing PortAudio library into an AudioError."""
     try:
         import sounddevice
-    except OSError as error:
+    except OSError as error:  # raised by sounddevice when libportaudio cannot be loaded
         raise AudioError(
             f"Cannot use the sound card: the PortAudio library is missing ({error}). "
             "Install it with: sudo apt-get install libportaudio2"
         ) from error
-    return sounddevice
+    module: ModuleType = sounddevice
+    return module
 
 
 class Player:

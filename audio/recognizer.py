@@ -105,7 +105,8 @@ class Recognizer:
 
     def partial(self) -> str:
         """The words heard so far in the current utterance (may still change)."""
-        return str(json.loads(self._vosk.PartialResult()).get("partial", ""))
+        words = str(json.loads(self._vosk.PartialResult()).get("partial", "")).split()
+        return " ".join(word for word in words if word != UNKNOWN)
 
     def finish(self) -> Transcript:
         """End the utterance: the final transcript of what was fed since the last final one."""

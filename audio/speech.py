@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before
 # whitespace, or at a line break; "e.g. this" is rare enough in spoken answers to accept.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"')\]])\s+|\s*\n\s*")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -82,16 +82,17 @@ class Speech:
     def _pipeline(self, sentences: list[str], cancel: threading.Event) -> bool:
         # Sentence n+1 is synthesized while sentence n plays, so there is no gap between them.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="synthesis") as pool:
-            pending: Future[Pcm] | None = None
+            upcoming: Future[Pcm] | None = None
             for index, sentence in enumerate(sentences):
-                current = pending if pending is not None else pool.submit(self.synthesizer.synthesize, sentence)
-                pcm = current.result()
-                pending = None
+                if upcoming is None:
+                    upcoming = pool.submit(self.synthesizer.synthesize, sentence)
+                pcm = upcoming.result()
+                upcoming = None
                 if index + 1 < len(sentences):
-                    pending = pool.submit(self.synthesizer.synthesize, sentences[index + 1])
+                    upcoming = pool.submit(self.synthesizer.synthesize, sentences[index + 1])
                 if cancel.is_set() or not self.player.play(pcm, cancel=cancel):
-                    log.debug("stopped before sentence %d of %d", index + 1, len(sentences))
-                    if pending is not None:
-                        pending.cancel()
+                    log.debug("stopped during sentence %d of %d", index + 1, len(sentences))
+                    if upcoming is not None:
+                        upcoming.cancel()
                     return False
         return True

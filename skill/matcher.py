@@ -27,6 +27,10 @@ from .intents import IntentSet, Slots
 
 # How much sentence similarity counts against word coverage in an intent's score.
 FUZZY_WEIGHT = 0.55
+# Below this confidence the dialogue falls back politely instead of guessing.
+THRESHOLD = 0.6
+# When the two best intents with different answers are this close (and below 0.9), ask which.
+CLARIFY_MARGIN = 0.03
 
 # Words that carry no meaning for intent choice; recognizers and people add them freely.
 FILLER = frozenset(

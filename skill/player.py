@@ -58,6 +58,8 @@ class Control(Enum):
 
 
 class Phase(Enum):
+    """What the player is doing; PAUSED stands in for whichever phase was paused."""
+
     INTRO = "intro"
     INSTRUCTION = "instruction"
     HOLD = "hold"
@@ -149,7 +151,7 @@ class RoutinePlayer:
         self._controls: queue.Queue[Control] = queue.Queue()
         self._lock = threading.Lock()
         self._speaking = False
-        self.pace = 1.0
+        self._pace = 1.0
         # Where we are: segment 0 is the intro, 1..n the steps, n + 1 the outro.
         self._segment = 0
         self._rep = 0
@@ -204,12 +206,17 @@ class RoutinePlayer:
         logger.info("routine %s ended: %s", self.routine.name, result)
         return result
 
+    @property
+    def pace(self) -> float:
+        """How long holds and rests last relative to the routine: 1.25 is a quarter slower."""
+        return self._pace
+
     def state(self) -> PlayerState:
-        """The current snapshot (also sent to ``on_state`` on every change)."""
+        """The current snapshot; also sent to ``on_state`` on every change from the run thread."""
         steps = self.routine.steps
         index = min(max(self._segment - 1, 0), len(steps) - 1)
         step = steps[index]
-        left = max(self._phase_length - self._progress, 0.0) * self.pace
+        left = max(self._phase_length - self._progress, 0.0) * self._pace
         timed = self._in_timed_phase()
         return PlayerState(
             title=self.routine.title,
@@ -222,7 +229,7 @@ class RoutinePlayer:
             phase=self._phase,
             seconds_left=round(left, 2) if timed else 0.0,
             fraction_done=self._fraction_done(),
-            pace=self.pace,
+            pace=self._pace,
         )
 
     # -- segments ------------------------------------------------------------------------------
@@ -287,7 +294,7 @@ class RoutinePlayer:
         """Move the phase clock on by the real time since the last call, unless paused."""
         now = time.monotonic()
         if not self._paused:
-            self._progress += (now - self._mark) / (self._time_scale * self.pace)
+            self._progress += (now - self._mark) / (self._time_scale * self._pace)
         self._mark = now
 
     def _wait_until(self, target: float) -> None:
@@ -295,7 +302,7 @@ class RoutinePlayer:
         tick = TICK_SECONDS * self._time_scale
         while True:
             self._advance()
-            remaining = (target - self._progress) * self._time_scale * self.pace
+            remaining = (target - self._progress) * self._time_scale * self._pace
             if remaining <= 0:
                 return
             try:
@@ -368,12 +375,12 @@ class RoutinePlayer:
 
     def _change_pace(self, control: Control) -> None:
         factor = PACE_SLOWER if control is Control.SLOWER else PACE_FASTER
-        pace = round(min(max(self.pace * factor, PACE_MIN), PACE_MAX), 3)
-        if pace == self.pace:
+        pace = round(min(max(self._pace * factor, PACE_MIN), PACE_MAX), 3)
+        if pace == self._pace:
             limit = "slowest" if control is Control.SLOWER else "fastest"
             self._speak(f"That's the {limit} pace.")
             return
-        self.pace = pace
+        self._pace = pace
         self._emit()
         self._speak("Slower." if control is Control.SLOWER else "Faster.")
 

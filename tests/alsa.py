@@ -3,13 +3,14 @@
 PortAudio reads the ALSA configuration once, when sounddevice is first initialised in a
 process, so code that must see this setup runs in a subprocess via ``run_python``.
 
-What was verified on the build machine (no sound card, alsa-lib 1.2.8, PortAudio via
-sounddevice 0.5.6): sounddevice lists "default" as an ALSA device and opens output streams
-on it; ``sounddevice.rec(n, samplerate=16000, channels=1, dtype="int16")`` returns the raw
-file's samples exactly. The null sink is not paced: playback finishes as fast as it is
-written, so ``realtime_rate`` adds a reader that consumes it at real-time speed (the first
-~1.5 s still go through at once). Capture past the end of the file returns stale data,
-not silence, so give it a file at least as long as what is recorded.
+What was verified on the build machine (no sound card, ALSA from Debian 12, sounddevice
+0.5.6): sounddevice lists "default" as an ALSA device and opens output streams on it, by
+default or by name. ``sounddevice.rec(n, samplerate=16000, channels=1, dtype="int16")`` and
+``InputStream.read`` return the raw file's samples exactly, from its start for every new
+stream. Neither direction is paced: null playback and file capture run as fast as they are
+written or read. ``realtime_rate`` adds a reader that consumes playback at real-time speed
+(after the first ~0.8 s, which the pipe absorbs at once). Capture past the end of the file
+returns leftover buffer contents, not silence, so record no more than the file holds.
 """
 
 from __future__ import annotations

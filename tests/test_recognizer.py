@@ -136,3 +136,18 @@ def test_silence_gives_an_empty_transcript_with_zero_confidence(vosk_model: Any)
 def test_audio_in_another_format_is_refused(vosk_model: Any) -> None:
     with pytest.raises(ValueError, match="ChunkConverter"):
         Recognizer(vosk_model).accept(AudioChunk(b"\0" * 100, rate=44100))
+
+
+def test_speech_outside_the_grammar_comes_back_empty(vosk_model: Any, speak: Speak) -> None:
+    recognizer = Recognizer(vosk_model, grammar=["next stretch", "repeat that please", "stop"])
+    transcript = recognizer.transcribe(read_wav(speak("my neck hurts when i turn my head")))
+    assert (transcript.text, transcript.confidence) == ("", 0.0)
+    assert transcript.audio_seconds > 1.0
+
+
+def test_a_stray_grammar_word_match_has_low_confidence(vosk_model: Any, speak: Speak) -> None:
+    # Vosk may match single grammar words inside unrelated speech ("banana" -> "that");
+    # the confidence is what lets the caller ignore it.
+    recognizer = Recognizer(vosk_model, grammar=["next stretch", "repeat that please", "stop"])
+    transcript = recognizer.transcribe(read_wav(speak("banana")))
+    assert transcript.text == "" or transcript.confidence < 0.6

@@ -1,4 +1,4 @@
-"""Routine files: the shipped ones load, broken ones are reported by file and line, lookup by name."""
+"""Routine files: the shipped ones load, broken ones are reported with file and line, lookup."""
 
 from __future__ import annotations
 
@@ -240,7 +240,9 @@ def test_a_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
 
 
 def test_every_problem_in_every_file_is_reported_at_once(tmp_path: Path) -> None:
-    write(tmp_path, "quick", VALID.replace("level: gentle", "level: x").replace("reps: 2", "reps: 0"))
+    write(
+        tmp_path, "quick", VALID.replace("level: gentle", "level: x").replace("reps: 2", "reps: 0")
+    )
     write(tmp_path, "other", VALID.replace("name: quick", "name: quick2"))
     write(tmp_path, "third", "- just a list\n")
     files = [name for name, _, _ in problems(tmp_path)]

@@ -1,0 +1,77 @@
+"""Loading all of the skill's data at once and checking the files against each other.
+
+Each loader validates its own file; this module adds the cross-file checks (every response an
+intent can produce exists, every routine a template names exists) and reports every problem from
+every file together, so ``neck-coach validate`` shows the whole picture in one run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Content, load_content
+from .errors import DataError, Problem
+from .intents import IntentSet, load_intents
+from .routines import Routine, load_routines
+
+ENV_DATA_DIR = "NECK_COACH_DATA"
+
+
+def default_data_dir() -> Path:
+    """The folder holding intents/, content/ and routines/: $NECK_COACH_DATA or the project root."""
+    override = os.environ.get(ENV_DATA_DIR)
+    return Path(override) if override else Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class SkillData:
+    intents: IntentSet
+    content: Content
+    routines: dict[str, Routine]
+
+
+def load_skill_data(data_dir: Path | None = None, intents_dir: Path | None = None) -> SkillData:
+    """Load intents, answers and routines; raise one ``DataError`` listing every problem."""
+    root = data_dir or default_data_dir()
+    problems: list[Problem] = []
+    intents = content = routines = None
+    try:
+        intents = load_intents(intents_dir or root / "intents")
+    except DataError as error:
+        problems += error.problems
+    try:
+        content = load_content(root / "content" / "answers.yaml")
+    except DataError as error:
+        problems += error.problems
+    try:
+        routines = load_routines(root / "routines")
+    except DataError as error:
+        problems += error.problems
+    if intents is not None and content is not None and routines is not None:
+        problems += _cross_check(intents, content, routines)
+    if problems or intents is None or content is None or routines is None:
+        raise DataError(problems)
+    return SkillData(intents=intents, content=content, routines=routines)
+
+
+def _cross_check(
+    intents: IntentSet, content: Content, routines: dict[str, Routine]
+) -> list[Problem]:
+    problems = []
+    for intent in intents.intents.values():
+        if intent.response is None:
+            continue
+        keys = {intent.response_key(dict(slots)) for _, slots in intents.expand(intent)}
+        for key in sorted(k for k in keys if k is not None):
+            if key not in content.answers:
+                problems.append(
+                    Problem(intent.path, intent.line, f"intent {intent.name!r}: no answer {key!r}")
+                )
+    for value in intents.slot_values("routine"):
+        if value not in routines:
+            problems.append(
+                Problem(Path("intents"), 0, f"list 'routine' names unknown routine {value!r}")
+            )
+    return problems

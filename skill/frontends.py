@@ -1,0 +1,290 @@
+"""The front ends a session plugs in: the terminal (rich), the keyboard, and the audio parts.
+
+This is where the CLI composes ``audio`` (ears and mouth) with the brain. No sound is processed
+here: recognition, capture, synthesis and playback stay in ``audio``; this module only wires
+them to the ``Listener`` and ``Voice`` shapes the session expects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.table import Table
+
+from audio.events import Transcript
+
+from .dialogue import Response
+from .errors import AudioError, ModelError, NeckCoachError
+from .keys import KeyReader, parse_line
+from .player import Control, PlayerState, RoutinePlayer, RunResult, Voice
+from .routine_view import render_state
+from .routines import Routine
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class TerminalView:
+    """Shows the conversation: answers, their sources, routine progress, errors."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(highlight=False)
+        self.err = Console(stderr=True, highlight=False)
+        self._live: Live | None = None
+        self._last_phase: tuple[int, str] | None = None
+
+    # -- the session's View --------------------------------------------------------------------
+
+    def heard(self, transcript: Transcript) -> None:
+        if transcript.source != "keyboard" or not self.console.is_terminal:
+            self.print(f"[bold cyan]You:[/] {transcript.text}")
+
+    def said(self, response: Response) -> None:
+        _LOGGER.info("%s %.2f %s", response.intent, response.confidence, response.kind)
+
+    def routine_started(self, title: str) -> None:
+        if self.console.is_terminal:
+            self._live = Live(console=self.console, refresh_per_second=8, transient=True)
+            self._live.start()
+
+    def routine_state(self, state: PlayerState) -> None:
+        if self._live is not None:
+            self._live.update(render_state(state))
+
+    def routine_ended(self, result: RunResult) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+        verdict = "finished" if result.completed else "stopped"
+        self.note(f"Routine {verdict} after {result.steps_done} step(s).")
+
+    # -- output for the commands ---------------------------------------------------------------
+
+    def print(self, markup: str) -> None:
+        target = self._live.console if self._live is not None else self.console
+        target.print(markup)
+
+    def answer(self, text: str) -> None:
+        body, _, source = text.partition(" Source: ")
+        self.print(f"[bold green]Neck Coach:[/] {_escape(body)}")
+        if source:
+            self.print(f"[dim]  Source: {_escape(source)}[/]")
+
+    def note(self, text: str) -> None:
+        self.err.print(f"[dim]{_escape(text)}[/]")
+
+    def error(self, text: str) -> None:
+        self.err.print(f"[bold red]Error:[/] {_escape(text)}")
+
+    def partial(self, text: str) -> None:
+        if self.console.is_terminal:
+            self.console.print(f"[dim]… {_escape(text)}[/]", end="\r")
+
+    def state(self, text: str) -> None:
+        self.note(text)
+
+    def routines(self, routines: Iterable[Routine]) -> None:
+        table = Table(title="Stretch routines", show_lines=False)
+        for column in ("name", "title", "level", "position", "minutes", "summary"):
+            table.add_column(column)
+        for r in routines:
+            minutes = f"{r.estimated_seconds / 60:.0f}"
+            table.add_row(r.name, r.title, r.level, r.position, minutes, r.summary)
+        self.console.print(table)
+
+    def voices(self, voices: Sequence[Any]) -> None:
+        table = Table(title="Speech voices")
+        table.add_column("id")
+        table.add_column("name")
+        for v in voices:
+            table.add_row(v.id, v.name)
+        self.console.print(table)
+
+    def download(self, run: Callable[[Callable[[int, int], None]], Path]) -> Path:
+        columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn())
+        with Progress(*columns, console=self.err) as progress:
+            task = progress.add_task("model", total=None)
+
+            def update(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total or None)
+
+            return run(update)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+class EchoVoice:
+    """Prints everything said; speaks it too when a real voice is attached."""
+
+    def __init__(self, view: TerminalView, speech: Voice | None) -> None:
+        self._view = view
+        self._speech = speech
+
+    def say(self, text: str) -> bool:
+        self._view.answer(text)
+        if self._speech is None:
+            return True
+        try:
+            return self._speech.say(text)
+        except AudioError as error:
+            self._view.note(f"Speech is off: {error}")
+            self._speech = None
+            return True
+
+    def stop(self) -> None:
+        if self._speech is not None:
+            self._speech.stop()
+
+    @property
+    def speaking(self) -> threading.Event | None:
+        return getattr(self._speech, "speaking", None)
+
+
+def make_voice(args: argparse.Namespace, view: TerminalView) -> EchoVoice:
+    """The mouth: printed text, plus speech unless --mute or speech is unavailable (warned once)."""
+    if args.mute:
+        return EchoVoice(view, None)
+    try:
+        from audio.playback import Player
+        from audio.speech import Speech
+        from audio.synthesis import Synthesizer
+
+        synthesizer = Synthesizer(voice=args.voice, rate=args.rate, volume=args.volume)
+        synthesizer.voice_id  # noqa: B018 - fail now on an unknown voice, not mid-answer
+        player = Player()
+        return EchoVoice(view, Speech(synthesizer, player))
+    except AudioError as error:
+        view.note(f"Speech is off, answers are printed only: {error}")
+        return EchoVoice(view, None)
+
+
+class KeyboardListener:
+    """Typed lines, from a terminal or a pipe; None at the end of input."""
+
+    def __init__(self, view: TerminalView, stream: IO[str] | None = None) -> None:
+        self._view = view
+        self._stream = stream or sys.stdin
+
+    def listen(self) -> Transcript | None:
+        interactive = self._stream.isatty()
+        if interactive:
+            self._view.console.print("[bold cyan]You:[/] ", end="")
+        line = self._stream.readline()
+        if not line:
+            return None
+        text = line.strip()
+        control = parse_line(text)
+        if control is not None and len(text) <= 2:
+            text = control.value  # single keys typed during a routine
+        return Transcript(text, source="keyboard")
+
+
+def routine_keys(stream: IO[str]) -> Callable[[RoutinePlayer], Callable[[], None]]:
+    """Keyboard controls for a routine run on its own: single keys on a terminal, words in a pipe."""
+
+    def start(player: RoutinePlayer) -> Callable[[], None]:
+        def deliver(control: Control) -> None:
+            player.control(control)
+
+        reader = KeyReader(stream, deliver)
+        reader.start()
+        return reader.stop
+
+    return start
+
+
+def voice_available(args: argparse.Namespace) -> tuple[bool, str]:
+    """Whether voice mode can start: a microphone and a complete model. Says why not."""
+    from audio import model
+    from audio.microphone import has_microphone
+
+    ok, reason = has_microphone()
+    if not ok:
+        return False, reason
+    try:
+        model.check_model(model.locate_model(args.model))
+    except ModelError as error:
+        return False, str(error)
+    return True, ""
+
+
+def _model(args: argparse.Namespace) -> Any:
+    from audio import model
+
+    return model.load_model(model.locate_model(args.model))
+
+
+def transcribe_files(
+    args: argparse.Namespace, paths: Sequence[Path]
+) -> Iterator[Transcript | NeckCoachError]:
+    """Each file's transcript in order (the model is loaded once); a bad file yields its error
+    so the other files still get their answer."""
+    from audio.recognizer import Recognizer
+    from audio.wavfile import read_wav
+
+    vosk_model = _model(args)
+    for path in paths:
+        try:
+            recognizer = Recognizer(vosk_model, source=path.name)
+            yield recognizer.transcribe(read_wav(path))
+        except AudioError as error:
+            yield error
+
+
+class MicrophoneListener:
+    """Utterances from the microphone, recognized by Vosk, with a visible listening state."""
+
+    def __init__(self, mic: Any, recognizer: Any, endpointer: Any, view: TerminalView) -> None:
+        self._mic = mic
+        self._recognizer = recognizer
+        self._endpointer = endpointer
+        self._view = view
+        self._fallback: KeyboardListener | None = None
+
+    @classmethod
+    def open(
+        cls, args: argparse.Namespace, view: TerminalView, voice: EchoVoice, matcher: Any
+    ) -> MicrophoneListener:
+        from audio.endpoint import Endpointer
+        from audio.microphone import Microphone, find_device
+        from audio.recognizer import Recognizer
+
+        mic = Microphone(device=find_device(args.device))
+        recognizer = Recognizer(_model(args))
+        mic.start()
+        if voice.speaking is not None:
+            # Half-duplex: the microphone drops audio exactly while the mouth is speaking.
+            mic.muted = voice.speaking
+        return cls(mic, recognizer, Endpointer(), view)
+
+    def with_keyboard_fallback(self, keyboard: KeyboardListener) -> MicrophoneListener:
+        self._fallback = keyboard
+        return self
+
+    def listen(self) -> Transcript | None:
+        from audio.microphone import listen
+
+        if self._fallback is not None and self._mic is None:
+            return self._fallback.listen()
+        self._view.state("Listening…")
+        try:
+            transcript: Transcript = listen(
+                self._mic, self._recognizer, self._endpointer, on_partial=self._view.partial
+            )
+        except AudioError as error:
+            self._view.error(f"{error} Carrying on with the keyboard.")
+            self._mic = None
+            return self._fallback.listen() if self._fallback is not None else None
+        return transcript
