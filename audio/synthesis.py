@@ -5,13 +5,13 @@ No sound device is touched here; ``audio.playback`` plays what this module makes
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
+import sys
 import tempfile
 import threading
 import time
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,10 @@ MAX_RATE = 450
 DEFAULT_RATE = 175  # espeak-ng's default: unhurried, which suits someone in pain
 DEFAULT_VOLUME = 1.0
 ESPEAK_SAMPLE_RATE = 22050  # what the espeak driver always writes
+# espeak-ng makes speech about a hundred times faster than it is spoken; these bounds only
+# catch a synthesizer that never finishes, even on a machine busy with other work.
+SYNTHESIS_TIMEOUT = 10.0  # seconds, plus TIMEOUT_PER_CHARACTER for each character of text
+TIMEOUT_PER_CHARACTER = 0.01
 
 VOICES_HINT = "See the installed voices with: neck-coach voices"
 INSTALL_HINT = "Install the speech synthesizer with: sudo apt-get install espeak-ng"
@@ -92,18 +96,37 @@ class VoiceInfo:
     languages: tuple[str, ...] = field(default=())
 
 
+def _log_driver_output(*args: object, **_: object) -> None:
+    """Stands in for ``print`` inside pyttsx3's espeak driver, which announces every file it
+    saves ("Audio saved to ..."); the person using the coach must never see that."""
+    log.debug("pyttsx3: %s", " ".join(str(arg) for arg in args))
+
+
 class _Engine:
     """The one pyttsx3 engine of the process.
 
     espeak-ng holds its voice, rate and volume in process-global state and pyttsx3 hands
     every caller the same engine, so all use goes through one lock and each synthesis
     re-applies its own settings.
+
+    pyttsx3 2.99 runs espeak-ng in retrieval mode, where espeak-ng works on its own thread:
+    ``setProperty`` queues rate and volume changes there, ``Synth`` queues the text, and the
+    driver's callback on that thread writes the WAV file, then reports "finished-utterance".
+    Every ``runAndWait`` first calls the driver's ``stop()``, which cancels whatever that
+    thread is still busy with (dropping queued setting changes) and leaves a flag that
+    cancels the text about to be synthesized, giving a missing or empty WAV file. It wins
+    or loses a race with espeak-ng, so it fails rarely, and more often on a busy machine.
+    Hence a synthesis waits for espeak-ng to be idle before ``runAndWait`` and again after
+    "finished-utterance", so ``stop()`` never finds it busy and the file is complete.
     """
 
     lock = threading.Lock()
+    finished = threading.Event()
+    completed = False  # as reported with the last "finished-utterance"
     _engine: Any = None
     _default_voice: str = ""
     _errors: list[BaseException] = []  # noqa: RUF012 - filled by pyttsx3's error callback
+    _is_playing: Callable[[], int] | None = None  # espeak_IsPlaying: is a command running?
 
     @classmethod
     def get(cls) -> Any:
@@ -118,7 +141,21 @@ class _Engine:
                     f"The speech synthesizer could not start ({error}). {INSTALL_HINT}"
                 ) from error
             engine.connect("error", cls._on_error)
+            engine.connect("finished-utterance", cls._on_finished)
+            # Silences the driver's print without touching sys.stdout, which other threads use.
+            driver = sys.modules.get(f"pyttsx3.drivers.{getattr(engine, 'driver_name', '')}")
+            if driver is not None:
+                driver.print = _log_driver_output  # type: ignore[attr-defined]
+            espeak = sys.modules.get("pyttsx3.drivers._espeak")
+            if espeak is not None:
+                cls._is_playing = espeak.IsPlaying
             cls._default_voice = str(engine.getProperty("voice") or "")
+            # A new engine holds commands back until its first run loop, and so would set
+            # properties and stop() in one go (see above); one empty loop, once espeak-ng has
+            # applied the driver's start-up settings, makes every later command take effect
+            # when given.
+            cls.wait_until_idle(time.monotonic() + SYNTHESIS_TIMEOUT)
+            engine.runAndWait()
             cls._engine = engine
             log.debug("pyttsx3 engine ready, default voice %r", cls._default_voice)
         return cls._engine
@@ -132,6 +169,20 @@ class _Engine:
     def _on_error(cls, name: object = None, exception: BaseException | None = None) -> None:
         if exception is not None:
             cls._errors.append(exception)
+
+    @classmethod
+    def _on_finished(cls, name: object = None, completed: object = None) -> None:
+        cls.completed = completed is True
+        cls.finished.set()
+
+    @classmethod
+    def wait_until_idle(cls, deadline: float) -> bool:
+        """Wait until espeak-ng runs no command; False if still busy at ``deadline``."""
+        while cls._is_playing is not None and cls._is_playing():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.002)
+        return True
 
     @classmethod
     def take_errors(cls) -> list[BaseException]:
@@ -190,6 +241,8 @@ class Synthesizer:
             engine = _Engine.get()
             _Engine.take_errors()
             path = Path(tmp) / "speech.wav"
+            timeout = SYNTHESIS_TIMEOUT + TIMEOUT_PER_CHARACTER * len(text)
+            deadline = time.monotonic() + timeout
             # Voice first: changing voice resets the rate. Each value is set twice because
             # espeak-ng 1.51 sometimes ignores a rate or volume change in synchronous mode
             # (measured: about one change in three was lost); a change from a different
@@ -199,18 +252,27 @@ class Synthesizer:
             engine.setProperty("rate", self.rate)
             engine.setProperty("volume", self.volume - 0.01 if self.volume > 0 else 0.01)
             engine.setProperty("volume", self.volume)
-            engine.save_to_file(text, str(path))
-            # pyttsx3 2.99 prints "Audio saved to ..." to stdout; the user must never see it.
-            # This swaps sys.stdout process-wide for the few milliseconds of synthesis.
-            with contextlib.redirect_stdout(io.StringIO()) as chatter:
+            idle = _Engine.wait_until_idle(deadline)  # so runAndWait cancels nothing
+            if idle:
+                engine.save_to_file(text, str(path))
+                _Engine.finished.clear()
                 engine.runAndWait()
-            log.debug("pyttsx3 said: %r", chatter.getvalue().strip())
+            finished = (
+                idle
+                and _Engine.finished.wait(max(0.0, deadline - time.monotonic()))
+                and _Engine.wait_until_idle(deadline)
+            )
             errors = _Engine.take_errors()
-            if errors or not path.exists():
-                detail = f": {errors[0]}" if errors else ""
-                raise AudioError(
-                    f"The speech synthesizer produced no audio{detail}. {INSTALL_HINT}"
-                )
+            if errors or not finished or not _Engine.completed or not path.exists():
+                if errors:
+                    problem = f"produced no audio: {errors[0]}"
+                elif not finished:
+                    problem = f"did not finish within {timeout:.0f} s"
+                elif not _Engine.completed:
+                    problem = "was interrupted"
+                else:
+                    problem = "produced no audio"
+                raise AudioError(f"The speech synthesizer {problem}. {INSTALL_HINT}")
             pcm = Pcm.read_wav(path)
         log.debug(
             "synthesized %.2f s of speech in %.3f s: %r",

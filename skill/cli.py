@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from audio.events import Transcript
+from audio.strategies import DEFAULT_STRATEGY, STRATEGIES
 
 from .data import SkillData, load_skill_data
 from .dialogue import DialogueManager
@@ -47,21 +48,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(common, suppress=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser(parents=[common], name="chat", help="type questions (works with a pipe, line by line)")
+    commands.add_parser(
+        parents=[common], name="chat", help="type questions (works with a pipe, line by line)"
+    )
     commands.add_parser(parents=[common], name="voice", help="speak questions into the microphone")
     ask = commands.add_parser(parents=[common], name="ask", help="answer one question and exit")
     ask.add_argument("text", nargs="?", help="the question (omit with --audio)")
     ask.add_argument("--json", action="store_true", help="print JSON (one line per input)")
     ask.add_argument("--audio", nargs="+", type=Path, metavar="WAV", help="spoken questions")
-    stretch = commands.add_parser(parents=[common], name="stretch", help="run a guided stretch routine")
+    stretch = commands.add_parser(
+        parents=[common], name="stretch", help="run a guided stretch routine"
+    )
     stretch.add_argument("name", nargs="?", default="desk_break", help="routine name or alias")
     commands.add_parser(parents=[common], name="routines", help="list the stretch routines")
-    validate = commands.add_parser(parents=[common], name="validate", help="check the intent, answer and routine files")
+    validate = commands.add_parser(
+        parents=[common], name="validate", help="check the intent, answer and routine files"
+    )
     validate.add_argument("dir", nargs="?", type=Path, help="intents folder to check")
-    transcribe = commands.add_parser(parents=[common], name="transcribe", help="print what the recognizer hears in WAVs")
+    transcribe = commands.add_parser(
+        parents=[common], name="transcribe", help="print what the recognizer hears in WAVs"
+    )
     transcribe.add_argument("files", nargs="+", type=Path, metavar="WAV")
     commands.add_parser(parents=[common], name="voices", help="list the speech voices")
-    model = commands.add_parser(parents=[common], name="model", help="check or download the speech model")
+    model = commands.add_parser(
+        parents=[common], name="model", help="check or download the speech model"
+    )
     model.add_argument("action", choices=["check", "download", "path"])
     return parser
 
@@ -73,13 +84,28 @@ def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
         return argparse.SUPPRESS if suppress else value
 
     add = parser.add_argument
-    add("--data-dir", type=Path, default=default(None), help="folder with intents/, content/, routines/")
+    add(
+        "--data-dir",
+        type=Path,
+        default=default(None),
+        help="folder with intents/, content/, routines/",
+    )
     add("--mute", action="store_true", default=default(False), help="print answers, don't speak")
     add("--voice", default=default(None), help="speech voice id or name (see: neck-coach voices)")
     add("--rate", type=int, default=default(None), help="speaking rate, words per minute (80-450)")
     add("--volume", type=float, default=default(None), help="speaking volume, 0.0 to 1.0")
-    add("--model", default=default(None), help="Vosk model folder (default: $NECK_COACH_MODEL, models/)")
+    add(
+        "--model",
+        default=default(None),
+        help="Vosk model folder (default: $NECK_COACH_MODEL, models/)",
+    )
     add("--device", default=default(None), help="microphone: index or part of its name")
+    add(
+        "--strategy",
+        choices=STRATEGIES,
+        default=default(DEFAULT_STRATEGY),
+        help="how speech is recognized (see README: Recognition)",
+    )
     add("--time-scale", type=float, default=default(1.0), help="routine speed (0.01 runs fast)")
     add("-v", "--verbose", action="store_true", default=default(False), help="log to stderr")
 
@@ -138,7 +164,7 @@ def cmd_voice(args: argparse.Namespace, view: TerminalView, data: SkillData | No
     data = data or _data(args)
     session = _session(args, view, data)
     try:
-        listener = MicrophoneListener.open(args, view, session.voice, Matcher(data.intents))
+        listener = MicrophoneListener.open(args, view, session.voice, data)
     except (AudioError, ModelError) as error:
         view.note(f"Keyboard mode: {error}")
         session.run(KeyboardListener(view))
@@ -153,11 +179,11 @@ def cmd_ask(args: argparse.Namespace, view: TerminalView) -> int:
     if args.audio:
         from .frontends import transcribe_files
 
-        transcripts = transcribe_files(args, args.audio)
+        transcripts = transcribe_files(args, data, args.audio)
     elif args.text is not None:
         transcripts = iter([Transcript(args.text, source="text")])
     else:
-        view.error("Give a question, e.g. neck-coach ask \"what causes neck spasms\", or --audio.")
+        view.error('Give a question, e.g. neck-coach ask "what causes neck spasms", or --audio.')
         return EXIT_USAGE
     status = EXIT_OK
     for item in transcripts:
@@ -216,7 +242,7 @@ def cmd_transcribe(args: argparse.Namespace, view: TerminalView) -> int:
     from .frontends import transcribe_files
 
     status = EXIT_OK
-    for item in transcribe_files(args, args.files):
+    for item in transcribe_files(args, _data(args), args.files):
         if isinstance(item, NeckCoachError):
             view.error(str(item))
             status = EXIT_ERROR

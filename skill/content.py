@@ -1,4 +1,6 @@
-"""The article's content as the skill speaks it: ``content/answers.yaml`` parsed into frozen dataclasses.
+"""The article's content as the skill speaks it.
+
+``content/answers.yaml`` is parsed once into frozen dataclasses.
 
 Each answer is written in the project's own words, is short enough to speak (a first part and
 optional "tell me more" parts), and names the article sections it comes from.
@@ -79,10 +81,16 @@ def load_content(path: Path) -> Content:
     if top is None:
         raise DataError(problems.items)
     problems.check_keys(
-        path, top, {"sections", "answers", "prompts"}, {"sections", "answers", "prompts"}, "the file"
+        path,
+        top,
+        {"sections", "answers", "prompts"},
+        {"sections", "answers", "prompts"},
+        "the file",
     )
     sections = tuple(
-        problems.expect_text_list(path, top.get("sections", []), top.line_of("sections"), "sections")
+        problems.expect_text_list(
+            path, top.get("sections", []), top.line_of("sections"), "sections"
+        )
     )
     answers: dict[str, Answer] = {}
     raw_answers = problems.expect_mapping(

@@ -214,7 +214,12 @@ class DialogueManager:
         near = [s for s in near if s] + list(_DEFAULT_SUGGESTIONS)
         first, second = near[0], next(s for s in near[1:] if s != near[0])
         response = self._prompt(
-            transcript, "fallback", "fallback", kind="fallback", suggestion1=first, suggestion2=second
+            transcript,
+            "fallback",
+            "fallback",
+            kind="fallback",
+            suggestion1=first,
+            suggestion2=second,
         )
         return replace(response, confidence=ranked[0].confidence if ranked else 0.0)
 
@@ -276,7 +281,7 @@ class DialogueManager:
     def _do_more(self, transcript: str, match: IntentMatch) -> Response:
         topic = self._state.topic
         if topic is None:
-            return self._do_help(transcript, match)
+            return replace(self._do_help(transcript, match), intent="more")
         answer = self.data.content.answers[topic]
         part = self._state.more_index + 1
         if part < len(answer.parts):
@@ -320,7 +325,11 @@ class DialogueManager:
             text = self.data.content.prompt("red_flag_routine")
             caution = self.data.content.prompt("red_flag")
             return Response(
-                transcript, "start_routine", match.confidence, f"{caution} {text}", "caution",
+                transcript,
+                "start_routine",
+                match.confidence,
+                f"{caution} {text}",
+                "caution",
                 slots=dict(match.slots),
             )
         return self._start(transcript, match, name)

@@ -1,6 +1,7 @@
 """The project's exceptions: each carries a message a person can act on.
 
-The CLI catches ``NeckCoachError`` once, prints it and exits non-zero; nothing else prints tracebacks.
+The CLI catches ``NeckCoachError`` once, prints it and exits non-zero; nothing prints a
+traceback.
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@ import logging
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.live import Live
@@ -22,9 +23,14 @@ from rich.table import Table
 
 from audio.events import Transcript
 
+if TYPE_CHECKING:
+    from audio.strategies import SpeechToText
+
+from .data import SkillData
 from .dialogue import Response
 from .errors import AudioError, ModelError, NeckCoachError
 from .keys import KeyReader, parse_line
+from .matcher import normalize
 from .player import Control, PlayerState, RoutinePlayer, RunResult, Voice
 from .routine_view import render_state
 from .routines import Routine
@@ -191,8 +197,8 @@ class KeyboardListener:
         return Transcript(text, source="keyboard")
 
 
-def routine_keys(stream: IO[str]) -> Callable[[RoutinePlayer], Callable[[], None]]:
-    """Keyboard controls for a routine run on its own: single keys on a terminal, words in a pipe."""
+def routine_keys(stream: TextIO) -> Callable[[RoutinePlayer], Callable[[], None]]:
+    """Keyboard controls for a routine run on its own: keys on a terminal, words in a pipe."""
 
     def start(player: RoutinePlayer) -> Callable[[], None]:
         def deliver(control: Control) -> None:
@@ -226,21 +232,32 @@ def _model(args: argparse.Namespace) -> Any:
     return model.load_model(model.locate_model(args.model))
 
 
+def known_sentences(data: SkillData) -> list[str]:
+    """What the recognizer should expect people to say: every sentence the templates make."""
+    return sorted({normalize(sentence) for _, sentence, _ in data.intents.samples()})
+
+
+def make_stt(args: argparse.Namespace, data: SkillData, source: str) -> SpeechToText:
+    from audio.strategies import make_recognizer
+
+    return make_recognizer(args.strategy, _model(args), known_sentences(data), source=source)
+
+
 def transcribe_files(
-    args: argparse.Namespace, paths: Sequence[Path]
+    args: argparse.Namespace, data: SkillData, paths: Sequence[Path]
 ) -> Iterator[Transcript | NeckCoachError]:
     """Each file's transcript in order (the model is loaded once); a bad file yields its error
     so the other files still get their answer."""
-    from audio.recognizer import Recognizer
     from audio.wavfile import read_wav
 
-    vosk_model = _model(args)
+    stt = make_stt(args, data, source="file")
     for path in paths:
         try:
-            recognizer = Recognizer(vosk_model, source=path.name)
-            yield recognizer.transcribe(read_wav(path))
+            transcript = stt.transcribe(read_wav(path))
         except AudioError as error:
             yield error
+            continue
+        yield replace(transcript, source=str(path))
 
 
 class MicrophoneListener:
@@ -255,18 +272,18 @@ class MicrophoneListener:
 
     @classmethod
     def open(
-        cls, args: argparse.Namespace, view: TerminalView, voice: EchoVoice, matcher: Any
+        cls, args: argparse.Namespace, view: TerminalView, voice: Voice, data: SkillData
     ) -> MicrophoneListener:
         from audio.endpoint import Endpointer
         from audio.microphone import Microphone, find_device
-        from audio.recognizer import Recognizer
 
         mic = Microphone(device=find_device(args.device))
-        recognizer = Recognizer(_model(args))
+        recognizer = make_stt(args, data, source="microphone")
         mic.start()
-        if voice.speaking is not None:
+        speaking = getattr(voice, "speaking", None)
+        if speaking is not None:
             # Half-duplex: the microphone drops audio exactly while the mouth is speaking.
-            mic.muted = voice.speaking
+            mic.muted = speaking
         return cls(mic, recognizer, Endpointer(), view)
 
     def with_keyboard_fallback(self, keyboard: KeyboardListener) -> MicrophoneListener:

@@ -1,8 +1,9 @@
 """Intents: the YAML files in ``intents/``, parsed once into frozen dataclasses and validated.
 
-Sentence templates use hassil's syntax (``(a|b)`` alternatives, ``[optional]`` words, ``{list}`` slots,
-``<rule>`` expansion rules) and are parsed by hassil. ``expand`` turns a template into every sentence it
-can produce together with its slot values; the matcher, the Vosk grammar and the tests all use it.
+Sentence templates use hassil's syntax (``(a|b)`` alternatives, ``[optional]`` words,
+``{list}`` slots, ``<rule>`` expansion rules) and are parsed by hassil. ``expand`` turns a
+template into every sentence it can produce together with its slot values; the matcher, the
+Vosk grammar and the tests all use it.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def _parse_template(problems: Problems, path: Path, line: int, text: Any) -> Exp
         return None
     try:
         return parse_sentence(text.strip()).expression
-    except Exception as error:  # noqa: BLE001 - hassil raises several types for bad syntax
+    except Exception as error:
         problems.add(path, line, f"cannot parse template {text!r}: {error}")
         return None
 
@@ -207,7 +208,9 @@ class _Builder:
             line = top["synonyms"].line_of(name)
             for word in self.problems.expect_text_list(path, body, line, f"synonyms of {name!r}"):
                 if word in self.synonyms and self.synonyms[word] != name:
-                    self.problems.add(path, line, f"{word!r} is already a synonym of {self.synonyms[word]!r}")
+                    self.problems.add(
+                        path, line, f"{word!r} is already a synonym of {self.synonyms[word]!r}"
+                    )
                 self.synonyms[word.lower()] = name
         for name, body in _items(self.problems, path, top, "intents"):
             self._add_intent(path, top["intents"].line_of(name), name, body)
@@ -292,9 +295,7 @@ class _Builder:
             for intent in self.intents.values()
             for expr in intent.templates
         ]
-        expressions += [
-            (*self.where[("rule", name)], expr) for name, expr in self.rules.items()
-        ]
+        expressions += [(*self.where[("rule", name)], expr) for name, expr in self.rules.items()]
         for path, line, expr in expressions:
             for kind, name in _references(expr):
                 known = self.lists if kind == "list" else self.rules

@@ -1,15 +1,20 @@
 """Turning what the user said into ranked intent matches with a confidence.
 
 An exact hit on any sentence the templates expand to scores 1.0. Anything else is scored per
-intent from two signals, both computed against the expanded template sentences:
+intent from two signals, both computed against the intent's templates:
 
-* sentence similarity (rapidfuzz), which tolerates recognizer slips like "neck spas ems";
-* word coverage: how much of the query's meaningful vocabulary the intent's sentences use,
+* sentence similarity (rapidfuzz) against every expanded sentence, which tolerates recognizer
+  slips and paraphrases that keep most of a template's wording;
+* word coverage: how much of the query's meaningful vocabulary the intent's templates use,
   weighted by how specific each word is to few intents. Words no template knows pull the score
-  down, which is what sends "what causes knee pain" to the fallback.
+  down hard, which is what sends "what causes knee pain" to the fallback. Slot-list words only
+  count for an intent when the slot value is actually said, so the long cause list cannot make
+  ``ask_cause`` a catch-all.
 
-Slot values ("stress", "a heating pad") are spotted in the text directly, so a long question
-still gets the right cause or treatment. Everything is built once, when the matcher is created.
+Slot values ("stress", "a heating pad") are spotted in the text directly (on stemmed words), so a
+long question still gets the right cause or treatment. An intent whose answer needs a slot
+(``cause.{cause}``) loses confidence when no value is said. Everything is built once, when the
+matcher is created.
 """
 
 from __future__ import annotations
@@ -21,55 +26,113 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from hassil.expression import (
+    Alternative,
+    Expression,
+    Permutation,
+    RuleReference,
+    Sequence,
+    TextChunk,
+)
 from rapidfuzz import fuzz, process
 
-from .intents import IntentSet, Slots
+from .intents import IntentSet, Slots, response_slots
 
-# How much sentence similarity counts against word coverage in an intent's score.
-FUZZY_WEIGHT = 0.55
-# Below this confidence the dialogue falls back politely instead of guessing.
-THRESHOLD = 0.6
-# When the two best intents with different answers are this close (and below 0.9), ask which.
+# Confidence below which the dialogue falls back ("Sorry, I can't answer that...").
+THRESHOLD = 0.55
+# When the top two intents (with different answers) are this close and the top one is below
+# 0.9, the dialogue asks which one was meant.
 CLARIFY_MARGIN = 0.03
 
+# How much sentence similarity counts against word coverage in an intent's score.
+FUZZY_WEIGHT = 0.4
+# A word no template uses weighs this many times the rarest known word in word coverage.
+UNKNOWN_WEIGHT = 1.5
+# Score factor for an intent whose answer needs a slot value nobody said.
+MISSING_SLOT_FACTOR = 0.75
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that carry no meaning for intent choice; recognizers and people add them freely.
-FILLER = frozenset(
+FILLER = _words(
     "um uh er erm hmm ah oh so like well hey hi hello okay ok just actually basically "
-    "really please kindly neck coach".split()
+    "really please kindly neck coach"
 )
 # Function words: kept for sentence similarity, ignored for word coverage.
-STOPWORDS = frozenset(
+STOPWORDS = _words(
     "a an the i me my mine you your it its is are was were be been am do does did to of in on "
     "at for with and or but that this these those there what how why when which who can could "
     "should would will if from about by as up any some get got have has had im ive dont "
-    "we us our they them their he she his her not no so than then too very".split()
+    "we us our they them their he she his her not no so than then too very "
+    "youre theyre thats whats ill id whether into out over off being"
 )
+# Other body parts: a question about them is not about the neck, even when the rest of it
+# ("what causes ... pain") is. They weigh like unknown words and no template covers them.
+OTHER_BODY_PARTS = _words(
+    "knee knees ankle ankles wrist wrists foot feet toe toes hip hips leg legs hamstring "
+    "hamstrings elbow elbows stomach belly chest heart tooth teeth eye eyes hand hands finger "
+    "fingers thumb calf calves shin shins lower"
+)
+# Dropped when spotting slot values, so "my heavy bag" finds "a heavy bag".
+_SPOT_SKIP = _words("a an the my your some this that")
 _NON_WORD = re.compile(r"[^a-z0-9' ]+")
 _SPACES = re.compile(r"\s+")
 # Common ways a recognizer splits or mangles the domain's hardest words.
 _REPAIRS = (
-    (re.compile(r"\bspas+ ?(?:e?ms?|ums?|ems?)\b"), "spasms"),
-    (re.compile(r"\bspaz+(?:ms?|ums?)?\b"), "spasms"),
-    (re.compile(r"\bnex\b"), "neck"),
-    (re.compile(r"\bspawn ?d[ae]l?osis\b|\bspondy ?losis\b|\bspond[ae]losis\b"), "spondylosis"),
+    (re.compile(r"\bspas+ ?(?:e?ms?|ums?|ems?|ming|mming)\b"), "spasms"),
+    (re.compile(r"\bspaz+ ?(?:ms?|ums?|ming|mming|zing)?\b"), "spasms"),
+    (re.compile(r"\bnex\b|\bnext spasm"), "neck"),
+    (
+        re.compile(r"\bspawn ?d[aei]l?osis\b|\bspondy ?losis\b|\bspond[aei]losis\b"),
+        "spondylosis",
+    ),
     (re.compile(r"\bsteno sis\b|\bstenos[ie]s\b"), "stenosis"),
+    (re.compile(r"\bmenin ?g[ae]?itis\b|\bmeningitus\b"), "meningitis"),
+    (re.compile(r"\bx rays?\b|\bxrays?\b"), "xray"),
+    (re.compile(r"\bdr\b"), "doctor"),
 )
+# One pass to see whether any repair applies at all (most text, and every template, needs none).
+_ANY_REPAIR = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _REPAIRS))
 
 
 def normalize(text: str) -> str:
     """Lower-case words only, filler removed, apostrophes dropped ("what's" -> "whats")."""
     text = _NON_WORD.sub(" ", text.lower().replace("’", "'")).replace("'", "")
-    for pattern, replacement in _REPAIRS:
-        text = pattern.sub(replacement, text)
+    if _ANY_REPAIR.search(text):
+        for pattern, replacement in _REPAIRS:
+            text = pattern.sub(replacement, text)
     return " ".join(w for w in _SPACES.split(text) if w and w not in FILLER)
 
 
 def stem(word: str) -> str:
-    """A light stemmer: enough to make "spasms", "spasming" and "spasm" one word."""
-    for suffix in ("ing", "ed", "es", "s"):
+    """A light stemmer: enough to make "spasms", "spasming" and "spasm" one word, and
+    "causes", "caused" and "causing" another."""
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # "stopping" -> "stop"
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
     return word
+
+
+_BODY_STEMS = frozenset(stem(w) for w in OTHER_BODY_PARTS)
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that matter for word coverage."""
+    return [stem(w) for w in text.split() if w not in STOPWORDS]
 
 
 @dataclass(frozen=True)
@@ -97,19 +160,37 @@ class Matcher:
         self.intents = intents
         self._synonyms = intents.synonyms
         table: dict[str, tuple[str, Slots]] = {}
+        slot_lists: dict[str, set[str]] = defaultdict(set)
         for name, sentence, slots in intents.samples():
             table.setdefault(self.canonical(sentence), (name, slots))
+            slot_lists[name].update(slot for slot, _ in slots)
         table.pop("", None)
         self._table = table
-        self._sentences = list(table)
         self._names = sorted({name for name, _ in table.values()})
         index = {name: i for i, name in enumerate(self._names)}
-        self._sentence_intent = np.array([index[table[s][0]] for s in self._sentences])
-        self._vocab = _vocabularies(
-            (table[s][0], s) for s in self._sentences
-        )
-        self._idf = _idf(self._vocab.values())
-        self._spotters = _spotters(intents, self.canonical)
+        # Sentences grouped by intent, so each intent's sentences are one slice.
+        self._sentences = sorted(table, key=lambda s: (index[table[s][0]], s))
+        owners = np.array([index[table[s][0]] for s in self._sentences])
+        starts = np.searchsorted(owners, np.arange(len(self._names)))
+        ends = np.append(starts[1:], len(self._sentences))
+        self._slices = {name: (int(starts[i]), int(ends[i])) for name, i in index.items()}
+        self._slot_lists = {name: frozenset(slot_lists[name]) for name in self._names}
+        self._required = {
+            name: frozenset(response_slots(intent.response or ""))
+            for name, intent in intents.intents.items()
+        }
+        self._vocab = _template_vocabularies(intents, self.canonical)
+        # Words only slot values use weigh like unknown words unless the value is said.
+        self._idf = _idf(self._vocab.get(name, set()) for name in self._names)
+        for word in map(stem, OTHER_BODY_PARTS):
+            self._idf.pop(word, None)
+        self._unknown = UNKNOWN_WEIGHT * max(self._idf.values(), default=1.0)
+        counts: dict[str, int] = defaultdict(int)
+        for vocab in self._vocab.values():
+            for word in vocab:
+                counts[word] += 1
+        common = {w for w, c in counts.items() if c > 3}
+        self._spotters = _spotters(intents, self.canonical, common)
 
     def canonical(self, text: str) -> str:
         """``normalize`` plus the synonym table, applied alike to templates and queries."""
@@ -132,50 +213,78 @@ class Matcher:
         exact = self._table.get(query)
         if exact is not None and (allowed is None or exact[0] in allowed):
             return [IntentMatch(exact[0], 1.0, dict(exact[1]), query)]
-        similarity = process.cdist([query], self._sentences, scorer=_similarity, workers=1)[0]
+        names = [n for n in self._names if allowed is None or n in allowed]
+        if not names:
+            return []
+        similarity = self._similarity(query, names)
         spotted = {name: spot(query) for name, spot in self._spotters.items()}
+        words = content_stems(query)
         matches = []
-        for i, name in enumerate(self._names):
-            if allowed is not None and name not in allowed:
-                continue
-            rows = np.flatnonzero(self._sentence_intent == i)
-            best_row = rows[int(np.argmax(similarity[rows]))]
+        for name in names:
+            start, _ = self._slices[name]
+            best_row = start + int(np.argmax(similarity[name]))
             sentence = self._sentences[best_row]
+            fuzzy = float(np.max(similarity[name])) / 100.0
             slots = dict(self._table[sentence][1])
-            fuzzy = float(similarity[best_row]) / 100.0
-            for slot in slots:
-                if spotted.get(slot):
-                    slots[slot] = spotted[slot] or slots[slot]
-            coverage = self._coverage(query, name)
-            score = FUZZY_WEIGHT * fuzzy + (1 - FUZZY_WEIGHT) * coverage
+            extra: set[str] = set()
+            for slot in self._slot_lists[name]:
+                found = spotted.get(slot)
+                if found is not None:
+                    slots[slot] = found[0]
+                    extra.update(found[1])
+            score = FUZZY_WEIGHT * fuzzy + (1 - FUZZY_WEIGHT) * self._coverage(words, name, extra)
+            if any(spotted.get(slot) is None for slot in self._required[name]):
+                score *= MISSING_SLOT_FACTOR
             matches.append(IntentMatch(name, min(score, 0.99), slots, sentence))
         return sorted(matches, key=lambda m: -m.confidence)
 
-    def _coverage(self, query: str, intent: str) -> float:
-        words = {stem(w) for w in query.split() if w not in STOPWORDS}
-        if not words:
+    def _similarity(self, query: str, names: list[str]) -> dict[str, np.ndarray]:
+        """Per intent, the similarity (0-100) of the query to each of its sentences."""
+        spans = [self._slices[n] for n in names]
+        lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
+        choices = self._sentences[lo:hi]
+        ratio = process.cdist([query], choices, scorer=fuzz.ratio, workers=1)[0]
+        overlap = process.cdist([query], choices, scorer=fuzz.token_set_ratio, workers=1)[0]
+        # ``ratio`` alone punishes reordered paraphrases; ``token_set_ratio`` alone rewards a
+        # query that merely contains a short sentence. Their mean behaves well on both.
+        both = (ratio + overlap) / 2.0
+        return {n: both[s - lo : e - lo] for n, (s, e) in zip(names, spans, strict=True)}
+
+    def _coverage(self, words: list[str], intent: str, extra: set[str]) -> float:
+        meaningful = set(words)
+        if not meaningful:
             return 0.5
-        vocab = self._vocab[intent]
-        unknown = max(self._idf.values(), default=1.0) + 1.0
-        total = sum(self._idf.get(w, unknown) for w in words)
-        covered = sum(self._idf.get(w, unknown) for w in words if w in vocab)
+        vocab = self._vocab.get(intent, set()) - _BODY_STEMS
+        total = sum(self._idf.get(w, self._unknown) for w in meaningful)
+        covered = sum(
+            self._idf.get(w, self._unknown) for w in meaningful if w in vocab or w in extra
+        )
         return covered / total
 
 
-def _similarity(query: str, choice: str, **_: object) -> float:
-    """Whole-sentence similarity blended with word-order-free overlap.
+def _template_vocabularies(
+    intents: IntentSet, canonical: Callable[[str], str]
+) -> dict[str, set[str]]:
+    """Each intent's content stems from its templates' own words (and the rules they use), with
+    slot lists left out."""
+    vocab: dict[str, set[str]] = {}
+    for name, intent in intents.intents.items():
+        chunks: list[str] = []
+        for template in intent.templates:
+            _collect_words(template, intents, chunks, set())
+        vocab[name] = set(content_stems(canonical(" ".join(chunks))))
+    return vocab
 
-    ``ratio`` alone punishes reordered paraphrases; ``token_set_ratio`` alone rewards a query
-    that merely contains a short sentence. Their mean behaves well on both.
-    """
-    return (fuzz.ratio(query, choice) + fuzz.token_set_ratio(query, choice)) / 2.0
 
-
-def _vocabularies(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
-    vocab: dict[str, set[str]] = defaultdict(set)
-    for name, sentence in pairs:
-        vocab[name].update(stem(w) for w in sentence.split() if w not in STOPWORDS)
-    return dict(vocab)
+def _collect_words(expr: Expression, intents: IntentSet, out: list[str], seen: set[str]) -> None:
+    if isinstance(expr, TextChunk):
+        out.append(expr.text)
+    elif isinstance(expr, Sequence | Alternative | Permutation):
+        for item in expr.items:
+            _collect_words(item, intents, out, seen)
+    elif isinstance(expr, RuleReference) and expr.rule_name not in seen:
+        seen.add(expr.rule_name)
+        _collect_words(intents.rules[expr.rule_name], intents, out, seen)
 
 
 def _idf(vocabularies: Iterable[set[str]]) -> dict[str, float]:
@@ -187,21 +296,45 @@ def _idf(vocabularies: Iterable[set[str]]) -> dict[str, float]:
     return {w: math.log(1 + len(vocabs) / c) for w, c in counts.items()}
 
 
+def _spot_form(text: str) -> str:
+    return " ".join(stem(w) for w in text.split() if w not in _SPOT_SKIP)
+
+
 class _Spotter:
-    """Finds a slot value said anywhere in the text: the longest phrase wins."""
+    """Finds a slot value said anywhere in the text, on stemmed words.
 
-    def __init__(self, phrases: dict[str, str]) -> None:
-        self._phrases = sorted(phrases.items(), key=lambda p: -len(p[0]))
+    A phrase said word for word wins; failing that, a phrase whose meaningful words all occur in
+    the text, in any order ("i carry my toddler on one arm" finds "carrying with one arm"), as long
+    as at least two of them are words few templates use ("relief from a neck spasm" does not name
+    the spasm relief routine). More matched words beat fewer. Returns the value and the stems
+    that said it."""
 
-    def __call__(self, query: str) -> str | None:
-        padded = f" {query} "
-        for phrase, value in self._phrases:
-            if f" {phrase} " in padded:
-                return value
-        return None
+    def __init__(self, phrases: dict[str, str], common: set[str]) -> None:
+        # canonical phrase -> value, as (spotting form, meaningful stems, value)
+        entries = [(_spot_form(p), frozenset(content_stems(p)), v) for p, v in phrases.items()]
+        self._phrases = sorted(
+            ((form, bag, v) for form, bag, v in entries if form),
+            key=lambda e: (-len(e[0]), e[0]),
+        )
+        self._bags = sorted(
+            ((bag, v) for _, bag, v in entries if len(bag - common) >= 2),
+            key=lambda b: (-len(b[0]), sorted(b[0]), b[1]),
+        )
+        self.vocabulary = {w for _, bag, _ in entries for w in bag}
+
+    def __call__(self, query: str) -> tuple[str, frozenset[str]] | None:
+        padded = f" {_spot_form(query)} "
+        exact = next(((b, v) for f, b, v in self._phrases if f" {f} " in padded), None)
+        words = set(content_stems(query))
+        bag = next(((b, v) for b, v in self._bags if b <= words), None)
+        if exact is not None and (bag is None or len(bag[0]) <= len(exact[0])):
+            return exact[1], exact[0]
+        return (bag[1], bag[0]) if bag is not None else None
 
 
-def _spotters(intents: IntentSet, canonical: Callable[[str], str]) -> dict[str, _Spotter]:
+def _spotters(
+    intents: IntentSet, canonical: Callable[[str], str], common: set[str]
+) -> dict[str, _Spotter]:
     """One spotter per slot list (slots are named after their lists), from every phrase each
     value expands to."""
     spotters = {}
@@ -209,9 +342,8 @@ def _spotters(intents: IntentSet, canonical: Callable[[str], str]) -> dict[str, 
         phrases: dict[str, str] = {}
         for value in values:
             for text in intents.phrases(value):
-                phrase = canonical(text)
-                if phrase and phrase not in STOPWORDS:
-                    phrases.setdefault(phrase, value.value)
-        spotters[list_name] = _Spotter(phrases)
+                words = canonical(text)
+                if words and words not in STOPWORDS:
+                    phrases.setdefault(words, value.value)
+        spotters[list_name] = _Spotter(phrases, common)
     return spotters
-

@@ -17,8 +17,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "arm or hand weakness",
         re.compile(
-            rf"\b(?:weak(?:ness)?|can'?t (?:grip|lift|hold)|losing (?:grip|strength))\b.*\b{_LIMB}\b"
+            r"\b(?:weak(?:ness)?|(?:can'?t|cannot|can not|unable to) (?:grip|lift|hold|raise|move)"
+            r"|(?:los(?:ing|t)|lose) (?:my )?(?:grip|strength))\b"
+            rf".*\b{_LIMB}\b"
             rf"|\b{_LIMB}\b.*\b(?:weak(?:ness)?|giving way|no strength)\b"
+            r"|\b(?:my )?grip (?:is|feels|has) (?:gone |got |become )?weak"
         ),
     ),
     (
@@ -35,7 +38,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:i|i've|ive|i have|just|was|got|been)\b.*\b(?:fell|fall(?:en)?|crash(?:ed)?|"
             r"accident|hit|injured|whiplash|tackled|knocked)\b"
             r"|\b(?:car|bike|sports?|skiing|football) (?:accident|crash|injury)\b"
-            r"|\bafter (?:a|my|the) (?:fall|accident|crash|injury)\b"
+            r"|\b(?:after|since) (?:a|my|the|that) (?:\w+ )?(?:fall|accident|crash|injury)\b"
         ),
     ),
     (
@@ -43,7 +46,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:severe|excruciating|unbearable|agony|agonizing|worst|intense|extreme|terrible)\b"
             r"|\b(?:getting|got|growing) (?:much )?worse\b|\bworsening\b|\bworse and worse\b"
-            r"|\b(?:won'?t|doesn'?t|isn'?t) (?:go(?:ing)? away|stop(?:ping)?|improv\w*|get(?:ting)? better)\b"
+            r"|\b(?:won'?t|doesn'?t|isn'?t) "
+            r"(?:go(?:ing)? away|stop(?:ping)?|improv\w*|get(?:ting)? better)\b"
         ),
     ),
 )
@@ -53,7 +57,7 @@ _ABOUT_SYMPTOMS = re.compile(
     r"^(?:what|which|when|are there|tell me)\b.*\b(?:warning|danger|alarming|serious|red flag|"
     r"symptoms|signs|worry)\b"
 )
-_NEGATED = re.compile(r"\b(?:no|not|without|never|don'?t have|haven'?t had)\b")
+_NEGATED = re.compile(r"\b(?:no|without|never|don'?t have|haven'?t had)\s+$")
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,10 @@ def detect_red_flags(text: str) -> RedFlag | None:
         match = pattern.search(lowered)
         if match is None:
             continue
-        before = lowered[max(0, match.start() - 20) : match.start()]
-        if _NEGATED.search(before) and reason != "severe or worsening pain":
+        # Only a negation right before the symptom cancels it ("no numbness", not "not only
+        # sore but numb").
+        before = lowered[max(0, match.start() - 12) : match.start()]
+        if _NEGATED.search(before) and not re.search(r"\bbut\b", before):
             continue
         reasons.append(reason)
     return RedFlag(tuple(reasons)) if reasons else None

@@ -18,7 +18,7 @@ from typing import Protocol
 from audio.events import Transcript
 
 from .dialogue import DialogueManager, Response
-from .player import Control, PlayerState, RoutinePlayer, RunResult, Voice
+from .player import Control, Phase, PlayerState, RoutinePlayer, RunResult, Voice
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -137,10 +137,15 @@ class Session:
                 response = self.dialogue.handle(transcript.text, in_routine=True)
                 if response.control is not None:
                     player.control(Control(response.control))
+                elif response.red_flags:
+                    # Safety first: a red flag ends the stretches before the caution is given.
+                    player.control(Control.STOP)
+                    self._say(response)
                 elif response.intent != "empty":
-                    # A question mid-routine: pause, show the answer, and let the user resume.
-                    player.control(Control.PAUSE)
-                    self.view.said(response)
+                    # A question mid-routine: pause, answer, and let the user say resume.
+                    if player.state().phase is not Phase.PAUSED:
+                        player.control(Control.PAUSE)
+                    self._say(response)
 
         thread = threading.Thread(target=steer, name="routine-steering", daemon=True)
         thread.start()
@@ -170,7 +175,7 @@ class _Inbox:
         while True:
             try:
                 transcript = listener.listen()
-            except Exception:  # noqa: BLE001 - an input failure ends the input, never the app
+            except Exception:
                 _LOGGER.exception("input failed")
                 transcript = None
             self._queue.put(transcript)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from audio.synthesis import Pcm, Synthesizer, VoiceInfo, find_voice
+from audio.synthesis import Pcm, Synthesizer, VoiceInfo, _Engine, find_voice
 from skill.errors import AudioError
 
 SENTENCE = "Turn your head slowly to the left and hold it there for five seconds."
@@ -54,9 +56,59 @@ def test_blank_text_gives_empty_audio() -> None:
     assert pcm.seconds == 0.0
 
 
+def test_espeak_is_never_cancelled_and_every_text_comes_out_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pyttsx3's runAndWait cancels espeak-ng when it is still busy (e.g. applying the rate
+    # just set), which now and then left a text with no audio at all.
+    from pyttsx3.drivers import _espeak
+
+    cancels: list[None] = []
+    real_cancel = _espeak.Cancel
+
+    def spy() -> object:
+        cancels.append(None)
+        return real_cancel()
+
+    monkeypatch.setattr(_espeak, "Cancel", spy)
+    slow, fast = Synthesizer(rate=120), Synthesizer(rate=300)
+    lengths = [s.synthesize(SENTENCE).seconds for s in (slow, fast) * 10]
+    assert cancels == []
+    assert lengths[0::2] == pytest.approx([lengths[0]] * 10, rel=0.02)
+    assert lengths[1::2] == pytest.approx([lengths[1]] * 10, rel=0.02)
+
+
 def test_synthesis_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     Synthesizer().synthesize("Breathe out.")
     assert capsys.readouterr().out == ""
+
+
+def test_the_synthesizers_own_messages_go_to_the_debug_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="audio.synthesis"):
+        Synthesizer().synthesize("Breathe out.")
+    saved = [r for r in caplog.records if "Audio saved to" in r.getMessage()]
+    assert saved and all(r.levelno == logging.DEBUG for r in saved)
+
+
+def test_output_of_other_threads_is_kept_during_synthesis(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # "started-utterance" is reported from inside pyttsx3's run loop, mid-synthesis.
+    def print_from_another_thread(**_: object) -> None:
+        thread = threading.Thread(target=print, args=("from another thread",))
+        thread.start()
+        thread.join()
+
+    with _Engine.lock:
+        engine = _Engine.get()
+    token = engine.connect("started-utterance", print_from_another_thread)
+    try:
+        Synthesizer().synthesize("Breathe out.")
+    finally:
+        engine.disconnect(token)
+    assert capsys.readouterr().out == "from another thread\n"
 
 
 def test_voices_include_american_english() -> None:

@@ -1,0 +1,169 @@
+"""Recognition strategies: how the Vosk model is asked to listen.
+
+* ``open``: the model's full vocabulary. Hears anything, but mishears domain words.
+* ``constrained``: a grammar of the skill's own words (any sequence of them, plus ``[unk]``).
+  Accurate and fast for in-domain speech; out-of-domain speech comes out as in-domain words,
+  which the matcher then scores low.
+* ``corrected``: open vocabulary, then the transcript is replaced by the nearest sentence the
+  skill knows when it is close enough (what the Home Assistant Vosk add-on does).
+* ``hybrid``: constrained and open side by side on the same audio; the constrained transcript
+  wins when it is confident, the corrected open one otherwise.
+
+All of them share the ``Recognizer`` streaming shape (``accept``/``partial``/``finish``/
+``transcribe``), so files and the microphone use them alike. The benchmark compares them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from rapidfuzz import fuzz, process
+
+from .events import AudioChunk, Transcript
+from .recognizer import Recognizer, join_transcripts
+
+STRATEGIES = ("open", "constrained", "corrected", "hybrid")
+DEFAULT_STRATEGY = "hybrid"
+# How close an open transcript must be to a known sentence to be replaced by it.
+CORRECTION_CUTOFF = 80.0
+# Below this mean word confidence the constrained transcript is not trusted in ``hybrid``.
+HYBRID_MIN_CONFIDENCE = 0.75
+
+
+class SpeechToText(Protocol):
+    source: str
+
+    def accept(self, chunk: AudioChunk) -> Transcript | None: ...
+
+    def partial(self) -> str: ...
+
+    def finish(self) -> Transcript: ...
+
+    def transcribe(self, chunks: Iterable[AudioChunk]) -> Transcript: ...
+
+
+class _Streaming:
+    """``transcribe`` for anything with ``accept`` and ``finish``."""
+
+    source: str
+
+    def accept(self, chunk: AudioChunk) -> Transcript | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def finish(self) -> Transcript:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def transcribe(self, chunks: Iterable[AudioChunk]) -> Transcript:
+        parts = [t for t in (self.accept(chunk) for chunk in chunks) if t is not None]
+        parts.append(self.finish())
+        return join_transcripts(parts, self.source)
+
+
+class Corrector:
+    """Snaps a transcript to the nearest known sentence when it is close enough."""
+
+    def __init__(self, sentences: Sequence[str], cutoff: float = CORRECTION_CUTOFF) -> None:
+        self._sentences = list(dict.fromkeys(sentences))
+        self.cutoff = cutoff
+
+    def __call__(self, transcript: Transcript) -> Transcript:
+        if not transcript.text:
+            return transcript
+        best = process.extractOne(
+            transcript.text, self._sentences, scorer=fuzz.ratio, score_cutoff=self.cutoff
+        )
+        if best is None:
+            return transcript
+        return Transcript(
+            text=best[0],
+            final=transcript.final,
+            confidence=transcript.confidence * best[1] / 100.0,
+            source=transcript.source,
+            audio_seconds=transcript.audio_seconds,
+        )
+
+
+class Corrected(_Streaming):
+    """An open recognizer whose finals are corrected toward known sentences."""
+
+    def __init__(self, recognizer: Recognizer, corrector: Corrector) -> None:
+        self._recognizer = recognizer
+        self._correct = corrector
+        self.source = recognizer.source
+
+    def accept(self, chunk: AudioChunk) -> Transcript | None:
+        final = self._recognizer.accept(chunk)
+        return self._correct(final) if final is not None else None
+
+    def partial(self) -> str:
+        return self._recognizer.partial()
+
+    def finish(self) -> Transcript:
+        return self._correct(self._recognizer.finish())
+
+
+class Hybrid(_Streaming):
+    """Constrained and open recognizers on the same audio; the confident one wins."""
+
+    def __init__(
+        self,
+        constrained: Recognizer,
+        fallback: Corrected,
+        min_confidence: float = HYBRID_MIN_CONFIDENCE,
+    ) -> None:
+        self._constrained = constrained
+        self._fallback = fallback
+        self.min_confidence = min_confidence
+        self.source = constrained.source
+        self._parts: list[tuple[Transcript | None, Transcript | None]] = []
+
+    def accept(self, chunk: AudioChunk) -> Transcript | None:
+        # Both see every chunk; each decides its own utterance ends, so results are paired
+        # up only at finish().
+        first = self._constrained.accept(chunk)
+        second = self._fallback.accept(chunk)
+        if first is not None or second is not None:
+            self._parts.append((first, second))
+        return None
+
+    def partial(self) -> str:
+        return self._constrained.partial()
+
+    def finish(self) -> Transcript:
+        constrained = [p[0] for p in self._parts if p[0] is not None]
+        fallback = [p[1] for p in self._parts if p[1] is not None]
+        self._parts = []
+        constrained.append(self._constrained.finish())
+        fallback.append(self._fallback.finish())
+        first = join_transcripts(constrained, self.source)
+        if first.text and first.confidence >= self.min_confidence:
+            return first
+        second = join_transcripts(fallback, self.source)
+        return second if second.text else first
+
+
+def vocabulary_grammar(sentences: Iterable[str]) -> list[str]:
+    """The constrained grammar: every word of the known sentences, each a phrase of its own, so
+    Vosk may string them together in any order."""
+    return sorted({word for sentence in sentences for word in sentence.split()})
+
+
+def make_recognizer(
+    strategy: str,
+    model: Any,
+    sentences: Sequence[str],
+    source: str = "microphone",
+) -> SpeechToText:
+    """A recognizer for one of ``STRATEGIES``; ``sentences`` are the skill's known sentences."""
+    if strategy == "open":
+        return Recognizer(model, source=source)
+    if strategy == "constrained":
+        return Recognizer(model, grammar=vocabulary_grammar(sentences), source=source)
+    corrected = Corrected(Recognizer(model, source=source), Corrector(sentences))
+    if strategy == "corrected":
+        return corrected
+    if strategy == "hybrid":
+        constrained = Recognizer(model, grammar=vocabulary_grammar(sentences), source=source)
+        return Hybrid(constrained, corrected)
+    raise ValueError(f"unknown recognition strategy {strategy!r}; choose one of {STRATEGIES}")
