@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BLOCK_MS = 30
 # Audio kept when the consumer falls behind; newer blocks are dropped beyond this.
-DEFAULT_QUEUE_SECONDS = 10.0
+DEFAULT_QUEUE_SECONDS = 60.0  # a minute of 16 kHz audio is under 2 MB; nothing said is dropped
 DEFAULT_TIMEOUT = 2.0
 
 

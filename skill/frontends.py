@@ -42,7 +42,8 @@ class TerminalView:
     """Shows the conversation: answers, their sources, routine progress, errors."""
 
     def __init__(self, console: Console | None = None) -> None:
-        self.console = console or Console(highlight=False)
+        # soft_wrap: long answers stay one line in pipes and logs; terminals wrap them anyway.
+        self.console = console or Console(highlight=False, soft_wrap=True)
         self.err = Console(stderr=True, highlight=False)
         self._live: Live | None = None
         self._last_phase: tuple[int, str] | None = None

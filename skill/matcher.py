@@ -45,9 +45,9 @@ THRESHOLD = 0.55
 CLARIFY_MARGIN = 0.03
 
 # How much sentence similarity counts against word coverage in an intent's score.
-FUZZY_WEIGHT = 0.4
+FUZZY_WEIGHT = 0.35
 # A word no template uses weighs this many times the rarest known word in word coverage.
-UNKNOWN_WEIGHT = 1.5
+UNKNOWN_WEIGHT = 2.5
 # Score factor for an intent whose answer needs a slot value nobody said.
 MISSING_SLOT_FACTOR = 0.75
 
@@ -93,6 +93,33 @@ _REPAIRS = (
     (re.compile(r"\bmenin ?g[ae]?itis\b|\bmeningitus\b"), "meningitis"),
     (re.compile(r"\bx rays?\b|\bxrays?\b"), "xray"),
     (re.compile(r"\bdr\b"), "doctor"),
+    # "back pain" is another body part's problem; keep "go back" and "coming back" apart.
+    (re.compile(r"\bback (?=pain|ache|spasm)"), "back_"),
+)
+# Spoken contractions, spelled out so "whats" and "what is" match alike.
+_CONTRACTIONS = {
+    "whats": "what is",
+    "whos": "who is",
+    "wheres": "where is",
+    "hows": "how is",
+    "whens": "when is",
+    "thats": "that is",
+    "theres": "there is",
+    "im": "i am",
+    "ive": "i have",
+    "youre": "you are",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "cant": "can not",
+    "wont": "will not",
+    "isnt": "is not",
+    "arent": "are not",
+    "shouldnt": "should not",
+}
+# Words the stemmer must leave alone ("evening" is not "even" + "ing").
+_NO_STEM = frozenset(
+    ["evening", "morning", "during", "bring", "thing", "something", "anything", "nothing"]
 )
 # One pass to see whether any repair applies at all (most text, and every template, needs none).
 _ANY_REPAIR = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _REPAIRS))
@@ -104,13 +131,14 @@ def normalize(text: str) -> str:
     if _ANY_REPAIR.search(text):
         for pattern, replacement in _REPAIRS:
             text = pattern.sub(replacement, text)
-    return " ".join(w for w in _SPACES.split(text) if w and w not in FILLER)
+    words = (_CONTRACTIONS.get(w, w) for w in _SPACES.split(text) if w and w not in FILLER)
+    return " ".join(words)
 
 
 def stem(word: str) -> str:
     """A light stemmer: enough to make "spasms", "spasming" and "spasm" one word, and
     "causes", "caused" and "causing" another."""
-    if len(word) <= 3:
+    if len(word) <= 3 or word in _NO_STEM:
         return word
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"

@@ -1,0 +1,132 @@
+"""Cold start and the machine: what it costs a fresh process to get ready to listen.
+
+The cold start runs in a new ``python -c`` subprocess each time: import, load the skill data,
+build the Matcher, load the Vosk model and create the default strategy's recognizer. The
+subprocess reports each phase and its own peak memory; the parent times the whole process from
+launch to exit. The dialogue manager (built before the first answer) is timed as a separate
+phase after "ready to listen".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COLD_START = r"""
+import json, resource, time
+t0 = time.perf_counter()
+from audio.model import load_model
+from audio.strategies import DEFAULT_STRATEGY, make_recognizer
+from skill.data import load_skill_data
+from skill.dialogue import DialogueManager
+from skill.matcher import Matcher
+t1 = time.perf_counter()
+data = load_skill_data()
+t2 = time.perf_counter()
+matcher = Matcher(data.intents)
+t3 = time.perf_counter()
+model = load_model()
+t4 = time.perf_counter()
+recognizer = make_recognizer(DEFAULT_STRATEGY, model, matcher.sentences)
+t5 = time.perf_counter()
+dialogue = DialogueManager(data, matcher)
+t6 = time.perf_counter()
+print(json.dumps({
+    "strategy": DEFAULT_STRATEGY,
+    "import_s": t1 - t0, "data_s": t2 - t1, "matcher_s": t3 - t2, "model_s": t4 - t3,
+    "recognizer_s": t5 - t4, "ready_s": t5 - t0, "dialogue_s": t6 - t5,
+    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+}))
+"""
+
+
+def cold_start_once() -> dict[str, Any]:
+    began = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", COLD_START],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - began
+    if result.returncode != 0:
+        raise RuntimeError(f"the cold-start subprocess failed:\n{result.stderr.strip()}")
+    phases: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    # Ready to listen, from launching the interpreter: the process wall time minus the
+    # dialogue manager built after the recognizer (and the interpreter's exit, which is brief).
+    phases["process_s"] = wall
+    phases["to_listening_s"] = wall - phases["dialogue_s"]
+    return phases
+
+
+def cold_start(runs: int) -> dict[str, Any]:
+    """Median of ``runs`` cold starts (each phase separately), and the worst total."""
+    samples = [cold_start_once() for _ in range(runs)]
+    keys = [k for k, v in samples[0].items() if isinstance(v, int | float)]
+    out: dict[str, Any] = {k: statistics.median(s[k] for s in samples) for k in keys}
+    out["strategy"] = samples[0]["strategy"]
+    out["runs"] = runs
+    out["worst_to_listening_s"] = max(s["to_listening_s"] for s in samples)
+    out["peak_rss_mb"] = max(s["peak_rss_mb"] for s in samples)
+    return out
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _ram_gb() -> float:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "cpu": _cpu_model(),
+        "ram_gb": round(_ram_gb(), 1),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "vosk": _version("vosk"),
+        "hassil": _version("hassil"),
+        "rapidfuzz": _version("rapidfuzz"),
+        "espeak-ng": _espeak_version(),
+    }
+
+
+def _espeak_version() -> str:
+    try:
+        out = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout
+    except OSError:
+        return "missing"
+    words = out.split()
+    return words[words.index("text-to-speech:") + 1] if "text-to-speech:" in words else out.strip()

@@ -1,0 +1,106 @@
+"""Whole spoken sessions through the real microphone path: espeak-ng speech in a file-backed ALSA
+capture device, PortAudio, the endpointer, Vosk with the real model, the dialogue, the routine
+player. ``neck-coach`` runs in a subprocess so PortAudio reads the test's ALSA configuration."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alsa import alsa_env
+
+from audio.wavfile import load_wav
+
+REPO = Path(__file__).resolve().parent.parent
+SILENCE = b"\0\0" * 16000  # one second at 16 kHz, 16-bit mono
+
+pytestmark = pytest.mark.model
+
+
+def conversation(tmp_path: Path, speak: Any, lines: list[tuple[str, str, int]]) -> Path:
+    """A raw capture file: each line spoken by its voice and speed, with pauses between."""
+    audio = SILENCE
+    for text, voice, speed in lines:
+        audio += load_wav(speak(text, voice, speed)).audio + SILENCE + SILENCE[:16000]
+    raw = tmp_path / "capture.raw"
+    raw.write_bytes(audio + 3 * SILENCE)
+    return raw
+
+
+def neck_coach(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "skill.cli", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=180,
+    )
+
+
+def test_a_spoken_conversation_is_answered_turn_by_turn(
+    vosk_model: Any, speak: Any, tmp_path: Path
+) -> None:
+    raw = conversation(
+        tmp_path,
+        speak,
+        [
+            ("can stress cause spasms", "en-us", 150),
+            ("should i use ice or heat", "en-gb", 160),
+            ("goodbye", "en-us", 150),
+        ],
+    )
+    result = neck_coach(alsa_env(tmp_path, raw), "voice", "--mute")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    out = result.stdout
+    assert "stress" in out.lower() and "Causes of Neck Spasms" in out
+    assert "twenty minutes" in out.lower() or "20 minutes" in out
+    assert "Goodbye" in out
+    assert out.index("stress") < out.lower().index("minutes") < out.index("Goodbye")
+
+
+def test_saying_stop_ends_a_running_routine(vosk_model: Any, speak: Any, tmp_path: Path) -> None:
+    raw = conversation(
+        tmp_path,
+        speak,
+        [
+            ("start the desk break", "en-us", 150),
+            ("stop", "en-us", 140),
+            ("goodbye", "en-us", 150),
+        ],
+    )
+    result = neck_coach(alsa_env(tmp_path, raw), "voice", "--mute", "--time-scale", "0.05")
+    assert result.returncode == 0, result.stderr
+    assert "Routine stopped" in result.stderr
+    assert "Goodbye" in result.stdout
+
+
+def test_without_arguments_voice_mode_starts_when_a_microphone_is_present(
+    vosk_model: Any, speak: Any, tmp_path: Path
+) -> None:
+    raw = conversation(tmp_path, speak, [("goodbye", "en-us", 150)])
+    result = neck_coach(alsa_env(tmp_path, raw), "--mute")
+    assert result.returncode == 0, result.stderr
+    assert "Keyboard mode" not in result.stderr
+    assert "Goodbye" in result.stdout
+
+
+def test_without_a_microphone_it_says_why_and_takes_the_keyboard(tmp_path: Path) -> None:
+    env = alsa_env(tmp_path, None, default_pcm="type hw card 9")
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "--mute"],
+        env=env,
+        cwd=REPO,
+        input="what causes neck pain\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Keyboard mode:" in result.stderr
+    assert "Causes of Neck Pain" in result.stdout
