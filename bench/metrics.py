@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import jiwer
@@ -105,7 +106,7 @@ def summarize(
         "levels": list(levels),
         "utterances": len(records),
         "systems": _system_rows(records, levels),
-        "wer": {s: _by_level(records, levels, lambda rs, s=s: _wer(rs, s)) for s in strategies},
+        "wer": {s: _by_level(records, levels, partial(_wer, strategy=s)) for s in strategies},
         "latency": {
             s: {
                 **_latency(records, s),
@@ -115,7 +116,7 @@ def summarize(
             }
             for s in strategies
         },
-        "rtf": {s: _by_level(records, levels, lambda rs, s=s: _rtf(rs, s)) for s in strategies},
+        "rtf": {s: _by_level(records, levels, partial(_rtf, strategy=s)) for s in strategies},
         "endpoint": _by_level(records, levels, _endpoint),
         "by_noise": {
             s: {
@@ -172,15 +173,15 @@ class Target:
     unit: str  # "%", "ms", "s", "MB"
 
     def check(self, value: float | None) -> dict[str, Any]:
-        if value is None:
-            return {"target": self.name, "goal": self.goal, "value": None, "pass": None}
-        margin = value - self.goal if self.higher_is_better else self.goal - value
+        margin = None
+        if value is not None:
+            margin = value - self.goal if self.higher_is_better else self.goal - value
         return {
             "target": self.name,
             "goal": self.goal,
             "value": value,
             "unit": self.unit,
-            "pass": margin >= 0,
+            "pass": None if margin is None else margin >= 0,
             "margin": margin,
             "higher_is_better": self.higher_is_better,
         }

@@ -27,7 +27,7 @@ import logging
 import resource
 import time
 import wave
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -158,7 +158,13 @@ class Tee:
         return ""
 
     def finish(self) -> Transcript:
-        return [part.finish() for part in self.parts][0]
+        results = [part.finish() for part in self.parts]
+        return results[0]
+
+    def transcribe(self, chunks: Iterable[AudioChunk]) -> Transcript:
+        for chunk in chunks:
+            self.accept(chunk)
+        return self.finish()
 
 
 class FileSource:
@@ -420,6 +426,7 @@ def evaluate_sample(context: Context, stack: Stack, sample: Sample) -> dict[str,
         "voice": sample.voice,
         "level": sample.level,
         "noise": sample.noise,
+        "file": sample.path.name,
         "seconds": sample.seconds,
         "fed_seconds": source.fed_seconds,
         "speech_end": sample.speech_end,

@@ -59,7 +59,7 @@ def _words(text: str) -> frozenset[str]:
 # Words that carry no meaning for intent choice; recognizers and people add them freely.
 FILLER = _words(
     "um uh er erm hmm ah oh so like well hey hi hello okay ok just actually basically "
-    "really please kindly neck coach"
+    "really please kindly"
 )
 # Function words: kept for sentence similarity, ignored for word coverage.
 STOPWORDS = _words(
@@ -93,6 +93,7 @@ _REPAIRS = (
     (re.compile(r"\bmenin ?g[ae]?itis\b|\bmeningitus\b"), "meningitis"),
     (re.compile(r"\bx rays?\b|\bxrays?\b"), "xray"),
     (re.compile(r"\bdr\b"), "doctor"),
+    (re.compile(r"^(?:hey |ok |okay )?neck coach\b"), ""),  # the skill's name, said as a wake word
     # "back pain" is another body part's problem; keep "go back" and "coming back" apart.
     (re.compile(r"\bback (?=pain|ache|spasm)"), "back_"),
 )
