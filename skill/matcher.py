@@ -89,7 +89,8 @@ _REPAIRS = (
         re.compile(r"\bspawn ?d[aei]l?osis\b|\bspondy ?losis\b|\bspond[aei]losis\b"),
         "spondylosis",
     ),
-    (re.compile(r"\bsteno sis\b|\bstenos[ie]s\b"), "stenosis"),
+    (re.compile(r"\bsten+o ?sis\b|\bstenos[ie]s\b"), "stenosis"),
+    (re.compile(r"\bhernia ?(?:a?ted|ed)\b"), "herniated"),
     (re.compile(r"\bmenin ?g[ae]?itis\b|\bmeningitus\b"), "meningitis"),
     (re.compile(r"\bx rays?\b|\bxrays?\b"), "xray"),
     (re.compile(r"\bdr\b"), "doctor"),
@@ -132,8 +133,10 @@ def normalize(text: str) -> str:
     if _ANY_REPAIR.search(text):
         for pattern, replacement in _REPAIRS:
             text = pattern.sub(replacement, text)
-    words = (_CONTRACTIONS.get(w, w) for w in _SPACES.split(text) if w and w not in FILLER)
-    return " ".join(words)
+    words = [w for w in _SPACES.split(text) if w]
+    meaningful = [w for w in words if w not in FILLER]
+    # "okay" alone is an answer (yes); only around other words is it filler.
+    return " ".join(_CONTRACTIONS.get(w, w) for w in (meaningful or words))
 
 
 def stem(word: str) -> str:

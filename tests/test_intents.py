@@ -87,11 +87,6 @@ def test_every_intent_has_a_sentence_that_matches_it_exactly(
     assert missing == []
 
 
-@pytest.mark.xfail(
-    reason="'okay' and 'ok' are in the matcher's FILLER words, so the yes intent's 'okay'/'ok' "
-    "sentences normalize to nothing and can never match",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["okay", "ok"])
 def test_yes_words_that_are_also_filler_still_match_yes(matcher: Matcher, text: str) -> None:
     ranked = matcher.rank(text)

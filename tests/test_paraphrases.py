@@ -72,10 +72,6 @@ def test_the_paraphrases_cover_every_intent(data: SkillData, items: list[Item]) 
     assert set(data.intents.intents) - covered == set()
 
 
-@pytest.mark.xfail(
-    reason="accuracy is below the 95% floor while the matcher is being tuned",
-    strict=False,
-)
 def test_paraphrase_accuracy_meets_the_floor(
     data: SkillData, results: list[tuple[Item, Response]]
 ) -> None:
