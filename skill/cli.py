@@ -164,7 +164,7 @@ def cmd_voice(args: argparse.Namespace, view: TerminalView, data: SkillData | No
     data = data or _data(args)
     session = _session(args, view, data)
     try:
-        listener = MicrophoneListener.open(args, view, session.voice, data)
+        listener = MicrophoneListener.open(args, view, session.voice, session.dialogue.matcher)
     except (AudioError, ModelError) as error:
         view.note(f"Keyboard mode: {error}")
         session.run(KeyboardListener(view))
@@ -179,7 +179,7 @@ def cmd_ask(args: argparse.Namespace, view: TerminalView) -> int:
     if args.audio:
         from .frontends import transcribe_files
 
-        transcripts = transcribe_files(args, data, args.audio)
+        transcripts = transcribe_files(args, matcher, args.audio)
     elif args.text is not None:
         transcripts = iter([Transcript(args.text, source="text")])
     else:
@@ -242,7 +242,7 @@ def cmd_transcribe(args: argparse.Namespace, view: TerminalView) -> int:
     from .frontends import transcribe_files
 
     status = EXIT_OK
-    for item in transcribe_files(args, _data(args), args.files):
+    for item in transcribe_files(args, Matcher(_data(args).intents), args.files):
         if isinstance(item, NeckCoachError):
             view.error(str(item))
             status = EXIT_ERROR

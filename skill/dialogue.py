@@ -95,7 +95,6 @@ class DialogueManager:
         self.clarify_margin = (
             clarify_margin if clarify_margin is not None else matching.CLARIFY_MARGIN
         )
-        self._labels = _labels(data)
         self._state = _State()
         self._in_routine = False
 
@@ -249,7 +248,7 @@ class DialogueManager:
         )
 
     def _label(self, match: IntentMatch) -> str:
-        return self._labels.get((match.intent, tuple(sorted(match.slots.items()))), "")
+        return self.matcher.label(match.intent, match.slots)
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -356,21 +355,13 @@ class DialogueManager:
     _do_pause = _do_resume = _do_next = _do_previous = _do_slower = _do_faster = _control
 
     def _answer_label(self, key: str) -> str:
-        for (intent, slots), label in self._labels.items():
-            found = self.data.intents.intents[intent]
-            if found.response_key(dict(slots)) == key:
-                return label
+        """How to ask for an answer: the label of the first intent that gives it."""
+        for intent in self.data.intents.intents.values():
+            if intent.response == key:
+                return self.matcher.label(intent.name, {})
+            if intent.response is not None and "{" in intent.response:
+                prefix = intent.response.split("{", 1)[0]
+                if key.startswith(prefix):
+                    slot = intent.response.split("{", 1)[1].rstrip("}")
+                    return self.matcher.label(intent.name, {slot: key[len(prefix) :]})
         return ""
-
-
-def _labels(data: SkillData) -> dict[tuple[str, tuple[tuple[str, str], ...]], str]:
-    """A natural way to say each (intent, slots), for clarifying questions and suggestions:
-    the first sentence its templates produce (each intent's first template is its plainest)."""
-    labels: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
-    for name, sentence, slots in data.intents.samples():
-        key = (name, tuple(sorted(slots)))
-        words = len(sentence.split())
-        current = labels.get(key)
-        if current is None and words >= 3:
-            labels[key] = sentence
-    return labels

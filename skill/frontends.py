@@ -26,11 +26,10 @@ from audio.events import Transcript
 if TYPE_CHECKING:
     from audio.strategies import SpeechToText
 
-from .data import SkillData
 from .dialogue import Response
 from .errors import AudioError, ModelError, NeckCoachError
 from .keys import KeyReader, parse_line
-from .matcher import normalize
+from .matcher import Matcher
 from .player import Control, PlayerState, RoutinePlayer, RunResult, Voice
 from .routine_view import render_state
 from .routines import Routine
@@ -233,25 +232,21 @@ def _model(args: argparse.Namespace) -> Any:
     return model.load_model(model.locate_model(args.model))
 
 
-def known_sentences(data: SkillData) -> list[str]:
-    """What the recognizer should expect people to say: every sentence the templates make."""
-    return sorted({normalize(sentence) for _, sentence, _ in data.intents.samples()})
-
-
-def make_stt(args: argparse.Namespace, data: SkillData, source: str) -> SpeechToText:
+def make_stt(args: argparse.Namespace, matcher: Matcher, source: str) -> SpeechToText:
+    """The ears for --strategy, expecting the sentences the intent templates make."""
     from audio.strategies import make_recognizer
 
-    return make_recognizer(args.strategy, _model(args), known_sentences(data), source=source)
+    return make_recognizer(args.strategy, _model(args), matcher.spoken_sentences, source=source)
 
 
 def transcribe_files(
-    args: argparse.Namespace, data: SkillData, paths: Sequence[Path]
+    args: argparse.Namespace, matcher: Matcher, paths: Sequence[Path]
 ) -> Iterator[Transcript | NeckCoachError]:
     """Each file's transcript in order (the model is loaded once); a bad file yields its error
     so the other files still get their answer."""
     from audio.wavfile import read_wav
 
-    stt = make_stt(args, data, source="file")
+    stt = make_stt(args, matcher, source="file")
     for path in paths:
         try:
             transcript = stt.transcribe(read_wav(path))
@@ -273,13 +268,13 @@ class MicrophoneListener:
 
     @classmethod
     def open(
-        cls, args: argparse.Namespace, view: TerminalView, voice: Voice, data: SkillData
+        cls, args: argparse.Namespace, view: TerminalView, voice: Voice, matcher: Matcher
     ) -> MicrophoneListener:
         from audio.endpoint import Endpointer
         from audio.microphone import Microphone, find_device
 
         mic = Microphone(device=find_device(args.device))
-        recognizer = make_stt(args, data, source="microphone")
+        recognizer = make_stt(args, matcher, source="microphone")
         mic.start()
         speaking = getattr(voice, "speaking", None)
         if speaking is not None:

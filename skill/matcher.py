@@ -193,9 +193,16 @@ class Matcher:
         self._synonyms = intents.synonyms
         table: dict[str, tuple[str, Slots]] = {}
         slot_lists: dict[str, set[str]] = defaultdict(set)
+        spoken: set[str] = set()
+        labels: dict[tuple[str, Slots], str] = {}
         for name, sentence, slots in intents.samples():
             table.setdefault(self.canonical(sentence), (name, slots))
             slot_lists[name].update(slot for slot, _ in slots)
+            spoken.add(normalize(sentence))
+            labels.setdefault((name, tuple(sorted(slots))), sentence)
+        # Synonyms are words people say too, though no template needs to spell them out.
+        self.spoken_sentences = sorted((spoken | set(intents.synonyms)) - {""})
+        self._labels = labels
         table.pop("", None)
         self._table = table
         self._names = sorted({name for name, _ in table.values()})
@@ -228,6 +235,11 @@ class Matcher:
         """``normalize`` plus the synonym table, applied alike to templates and queries."""
         words = normalize(text).split()
         return " ".join(self._synonyms.get(w, w) for w in words)
+
+    def label(self, intent: str, slots: Mapping[str, str]) -> str:
+        """A natural way to ask for (intent, slots), for clarifying questions and suggestions:
+        the first sentence its templates produce (each intent's first template is its plainest)."""
+        return self._labels.get((intent, tuple(sorted(slots.items()))), "")
 
     @property
     def sentences(self) -> list[str]:

@@ -137,6 +137,11 @@ class Session:
                 response = self.dialogue.handle(transcript.text, in_routine=True)
                 if response.control is not None:
                     player.control(Control(response.control))
+                elif response.end_session:
+                    # "Goodbye" mid-routine ends both; the conversation says it.
+                    player.control(Control.STOP)
+                    inbox.put_back(transcript)
+                    return
                 elif response.red_flags:
                     # Safety first: a red flag ends the stretches before the caution is given.
                     player.control(Control.STOP)
