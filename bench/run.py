@@ -308,6 +308,26 @@ def init_worker(strategies: Sequence[str]) -> None:
     _CONTEXT = make_context(strategies)
 
 
+def worker_main(
+    strategies: Sequence[str], work: Sequence[Sequence[Sample]], text: Any, out: Any
+) -> None:
+    """A worker process: its fixed share of batches, in order, each result onto ``out``.
+
+    Kaldi dithers its features with a process-wide random state, so what a process heard before
+    changes the next transcript slightly; a fixed share in a fixed order keeps a run
+    reproducible for a given ``--jobs``."""
+    try:
+        init_worker(strategies)
+        for batch in work:
+            out.put(("batch", evaluate_batch(batch)))
+        if text is not None:
+            out.put(("text", evaluate_text(text)))
+    except BaseException:
+        import traceback
+
+        out.put(("error", traceback.format_exc()))
+
+
 def set_context(context: Context) -> None:
     global _CONTEXT
     _CONTEXT = context

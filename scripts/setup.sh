@@ -31,8 +31,13 @@ stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
     say "creating .venv and installing neck-coach with its dev tools"
     [ -x .venv/bin/python ] || python3 -m venv .venv
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e '.[dev]'
+    log=.venv/pip-install.log
+    if ! { .venv/bin/python -m pip install --upgrade pip &&
+        .venv/bin/python -m pip install -e '.[dev]'; } >"$log" 2>&1; then
+        tail -n 30 "$log"
+        say "pip install failed; the whole log is in $log"
+        exit 1
+    fi
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

@@ -130,6 +130,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as error:
+        report = _write_crash_report()
+        view.error(
+            f"Something went wrong inside Neck Coach ({type(error).__name__}: {error}). "
+            f"The details are in {report}; please include that file in a bug report."
+        )
+        return EXIT_ERROR
+
+
+def _write_crash_report() -> Path:
+    import tempfile
+    import traceback
+
+    from platformdirs import user_log_dir
+
+    text = traceback.format_exc()
+    for folder in (Path(user_log_dir("neck-coach")), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "crash.log"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return Path("(nowhere: no writable folder)")
 
 
 def _data(args: argparse.Namespace) -> SkillData:

@@ -45,6 +45,7 @@ class TerminalView:
         self.console = console or Console(highlight=False, soft_wrap=True)
         self.err = Console(stderr=True, highlight=False)
         self._live: Live | None = None
+        self.prompt_for_typing = sys.stdin.isatty()
         self._last_phase: tuple[int, str] | None = None
 
     # -- the session's View --------------------------------------------------------------------
@@ -64,6 +65,11 @@ class TerminalView:
     def routine_state(self, state: PlayerState) -> None:
         if self._live is not None:
             self._live.update(render_state(state))
+
+    def ready(self) -> None:
+        """Invite the next typed question (voice mode shows its own listening state)."""
+        if self.prompt_for_typing and self.console.is_terminal:
+            self.console.print("[bold cyan]You:[/] ", end="")
 
     def routine_ended(self, result: RunResult) -> None:
         if self._live is not None:
@@ -184,9 +190,6 @@ class KeyboardListener:
         self._stream = stream or sys.stdin
 
     def listen(self) -> Transcript | None:
-        interactive = self._stream.isatty()
-        if interactive:
-            self._view.console.print("[bold cyan]You:[/] ", end="")
         line = self._stream.readline()
         if not line:
             return None
@@ -284,6 +287,7 @@ class MicrophoneListener:
 
     def with_keyboard_fallback(self, keyboard: KeyboardListener) -> MicrophoneListener:
         self._fallback = keyboard
+        self._view.prompt_for_typing = False
         return self
 
     def listen(self) -> Transcript | None:
@@ -299,5 +303,6 @@ class MicrophoneListener:
         except AudioError as error:
             self._view.error(f"{error} Carrying on with the keyboard.")
             self._mic = None
+            self._view.prompt_for_typing = True
             return self._fallback.listen() if self._fallback is not None else None
         return transcript

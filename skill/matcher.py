@@ -39,6 +39,10 @@ from rapidfuzz import fuzz, process
 from .intents import IntentSet, Slots, response_slots
 
 # Confidence below which the dialogue falls back ("Sorry, I can't answer that...").
+# Words this long or longer that no template knows are corrected to the nearest known word
+# when they are at least this similar (typos, and recognizer slips like "stres").
+SPELL_MIN_LENGTH = 5
+SPELL_CUTOFF = 85.0
 THRESHOLD = 0.55
 # When the top two intents (with different answers) are this close and the top one is below
 # 0.9, the dialogue asks which one was meant.
@@ -202,6 +206,8 @@ class Matcher:
             labels.setdefault((name, tuple(sorted(slots))), sentence)
         # Synonyms are words people say too, though no template needs to spell them out.
         self.spoken_sentences = sorted((spoken | set(intents.synonyms)) - {""})
+        self._known = frozenset(w for s in table for w in s.split()) | set(intents.synonyms)
+        self._known_long = sorted(w for w in self._known if len(w) >= SPELL_MIN_LENGTH)
         self._labels = labels
         table.pop("", None)
         self._table = table
@@ -236,6 +242,19 @@ class Matcher:
         words = normalize(text).split()
         return " ".join(self._synonyms.get(w, w) for w in words)
 
+    def _spell(self, query: str) -> str:
+        """Replace a misspelt or misheard word ("stres") by the known word it is closest to."""
+        words = query.split()
+        for i, word in enumerate(words):
+            if len(word) < SPELL_MIN_LENGTH or word in self._known or word in OTHER_BODY_PARTS:
+                continue
+            best = process.extractOne(
+                word, self._known_long, scorer=fuzz.ratio, score_cutoff=SPELL_CUTOFF
+            )
+            if best is not None:
+                words[i] = self._synonyms.get(best[0], best[0])
+        return " ".join(words)
+
     def label(self, intent: str, slots: Mapping[str, str]) -> str:
         """A natural way to ask for (intent, slots), for clarifying questions and suggestions:
         the first sentence its templates produce (each intent's first template is its plainest)."""
@@ -251,7 +270,7 @@ class Matcher:
 
         ``allowed`` restricts the intents considered (e.g. routine controls during a routine).
         """
-        query = self.canonical(text)
+        query = self._spell(self.canonical(text))
         if not query:
             return []
         exact = self._table.get(query)

@@ -42,6 +42,8 @@ class View(Protocol):
 
     def routine_ended(self, result: RunResult) -> None: ...
 
+    def ready(self) -> None: ...
+
 
 @dataclass(frozen=True)
 class SessionResult:
@@ -74,6 +76,7 @@ class Session:
         inbox = _Inbox(listener)
         turns = 0
         while True:
+            self.view.ready()
             transcript = inbox.get()
             if transcript is None:
                 return SessionResult(turns, ended_by_user=False)
