@@ -184,6 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     began = time.perf_counter()
     args = parse_args(argv)
     console = Console()
+    if not console.is_terminal:
+        # Redirected to a file or a CI log: wide enough for the tables not to wrap.
+        console = Console(width=150)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 

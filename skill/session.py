@@ -133,8 +133,8 @@ class Session:
                 except queue.Empty:
                     continue
                 if transcript is None:
+                    # The input has ended (a finished pipe): let the routine play out.
                     inbox.put_back(None)
-                    player.control(Control.STOP)
                     return
                 self.view.heard(transcript)
                 response = self.dialogue.handle(transcript.text, in_routine=True)

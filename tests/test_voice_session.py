@@ -104,3 +104,24 @@ def test_without_a_microphone_it_says_why_and_takes_the_keyboard(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert "Keyboard mode:" in result.stderr
     assert "Causes of Neck Pain" in result.stdout
+
+
+def test_a_missing_model_says_how_to_get_one_and_takes_the_keyboard(
+    speak: Any, tmp_path: Path
+) -> None:
+    raw = conversation(tmp_path, speak, [("goodbye", "en-us", 150)])
+    env = alsa_env(tmp_path, raw)
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "--mute", "--model", str(tmp_path / "no-model")],
+        env=env,
+        cwd=REPO,
+        input="what causes neck pain\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Keyboard mode:" in result.stderr
+    assert "neck-coach model download" in result.stderr or "make setup" in result.stderr
+    assert "Causes of Neck Pain" in result.stdout
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,131 @@
+"""The turn loop: utterances in order, answers out, routines steered by what is heard next.
+
+The listener is a scripted list of transcripts and the voice records what it is asked to say;
+both stand for the ears and mouth, which tests/test_voice_session.py runs for real.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+
+from audio.events import Transcript
+from skill.data import SkillData, load_skill_data
+from skill.dialogue import DialogueManager, Response
+from skill.matcher import Matcher
+from skill.player import PlayerState, RunResult
+from skill.session import Session
+
+
+@pytest.fixture(scope="module")
+def data() -> SkillData:
+    return load_skill_data()
+
+
+@pytest.fixture(scope="module")
+def matcher(data: SkillData) -> Matcher:
+    return Matcher(data.intents)
+
+
+class Script:
+    """Hands out the lines one by one; None when they run out."""
+
+    def __init__(self, *lines: str) -> None:
+        self._lines = list(lines)
+        self._lock = threading.Lock()
+
+    def listen(self) -> Transcript | None:
+        with self._lock:
+            return Transcript(self._lines.pop(0)) if self._lines else None
+
+
+@dataclass
+class Voice:
+    said: list[str] = field(default_factory=list)
+
+    def say(self, text: str) -> bool:
+        self.said.append(text)
+        return True
+
+    def stop(self) -> None:
+        return None
+
+
+@dataclass
+class View:
+    responses: list[Response] = field(default_factory=list)
+    results: list[RunResult] = field(default_factory=list)
+
+    def heard(self, transcript: Transcript) -> None:
+        return None
+
+    def said(self, response: Response) -> None:
+        self.responses.append(response)
+
+    def routine_state(self, state: PlayerState) -> None:
+        return None
+
+    def routine_started(self, title: str) -> None:
+        return None
+
+    def routine_ended(self, result: RunResult) -> None:
+        self.results.append(result)
+
+    def ready(self) -> None:
+        return None
+
+
+def run(data: SkillData, matcher: Matcher, *lines: str) -> tuple[Voice, View]:
+    voice, view = Voice(), View()
+    session = Session(DialogueManager(data, matcher), voice, view, time_scale=0.001)
+    result = session.run(Script(*lines))
+    assert result.turns >= 1
+    return voice, view
+
+
+def test_each_utterance_gets_its_answer_in_order(data: SkillData, matcher: Matcher) -> None:
+    _, view = run(data, matcher, "what causes neck spasms", "how long do they last")
+    assert [r.intent for r in view.responses[1:]] == ["spasm_causes", "how_long"]
+    assert view.responses[2].text == data.content.answers["spasm_duration"].text
+
+
+def test_the_session_greets_first_with_the_disclaimer(data: SkillData, matcher: Matcher) -> None:
+    voice, _ = run(data, matcher, "thanks")
+    assert data.content.prompt("disclaimer_once") in voice.said[0]
+
+
+def test_goodbye_ends_the_session_and_later_lines_are_not_read(
+    data: SkillData, matcher: Matcher
+) -> None:
+    script = Script("goodbye", "what causes neck pain")
+    voice, view = Voice(), View()
+    result = Session(DialogueManager(data, matcher), voice, view).run(script)
+    assert result.ended_by_user and result.turns == 1
+
+
+def test_a_routine_runs_to_the_end_and_the_conversation_continues(
+    data: SkillData, matcher: Matcher
+) -> None:
+    voice, view = run(data, matcher, "start the desk break")
+    assert view.results and view.results[0].completed
+    assert data.routines["desk_break"].outro in voice.said
+
+
+def test_stop_heard_during_a_routine_stops_it(data: SkillData, matcher: Matcher) -> None:
+    _, view = run(data, matcher, "start the morning routine", "stop")
+    assert view.results[0].stopped and not view.results[0].completed
+
+
+def test_a_red_flag_during_a_routine_stops_it_and_cautions(
+    data: SkillData, matcher: Matcher
+) -> None:
+    voice, view = run(data, matcher, "start the desk break", "my arm has gone numb")
+    assert view.results[0].stopped
+    assert any(text.startswith(data.content.prompt("red_flag")) for text in voice.said)
+
+
+def test_nothing_said_after_a_routine_is_lost(data: SkillData, matcher: Matcher) -> None:
+    _, view = run(data, matcher, "start the desk break", "stop", "what causes neck pain")
+    assert view.responses[-1].intent == "pain_causes"
