@@ -142,8 +142,10 @@ class Microphone:
         self.rate = rate
         self.block_ms = block_ms
         self.muted = threading.Event()
+        # While muted, audio goes here instead of to the utterance (barge-in listens there).
+        self.while_muted: Callable[[AudioChunk], None] | None = None
         self.dropped_blocks = 0
-        self._queue: queue.Queue[bytes] = queue.Queue(
+        self._queue: queue.Queue[tuple[bool, bytes]] = queue.Queue(
             maxsize=max(1, int(queue_seconds * 1000 / block_ms))
         )
         self._stream: Any = None
@@ -151,12 +153,10 @@ class Microphone:
         self._converter = ChunkConverter()
 
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
-        # Runs on PortAudio's thread: only hand the bytes over. Muted audio is dropped here, at
-        # capture, so the assistant's own voice never waits in the queue for after unmuting.
-        if self.muted.is_set():
-            return
+        # Runs on PortAudio's thread: only hand the bytes over, marked with whether they were
+        # captured while muted, so the assistant's own voice never becomes part of an utterance.
         try:
-            self._queue.put_nowait(bytes(indata))
+            self._queue.put_nowait((self.muted.is_set(), bytes(indata)))
         except queue.Full:
             self.dropped_blocks += 1
 
@@ -223,7 +223,7 @@ class Microphone:
         self.start()
         while True:
             try:
-                block = self._queue.get(timeout=timeout)
+                muted, block = self._queue.get(timeout=timeout)
             except queue.Empty:
                 active = self._stream is not None and self._stream.active
                 reason = "stopped" if not active else f"sent no audio for {timeout:g} s"
@@ -231,8 +231,13 @@ class Microphone:
                     f"The microphone {reason} (was it unplugged?). Reconnect it, or type instead."
                 ) from None
             chunk = self._converter.convert(AudioChunk(block, self._stream_rate, WIDTH, 1))
-            if chunk.audio:
-                yield chunk
+            if not chunk.audio:
+                continue
+            if muted:
+                if self.while_muted is not None:
+                    self.while_muted(chunk)
+                continue
+            yield chunk
 
 
 class ChunkSource(Protocol):

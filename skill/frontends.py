@@ -143,17 +143,21 @@ class EchoVoice:
     def __init__(self, view: TerminalView, speech: Voice | None) -> None:
         self._view = view
         self._speech = speech
+        self.current_text = ""
 
     def say(self, text: str) -> bool:
         self._view.answer(text)
         if self._speech is None:
             return True
+        self.current_text = text
         try:
             return self._speech.say(text)
         except AudioError as error:
             self._view.note(f"Speech is off: {error}")
             self._speech = None
             return True
+        finally:
+            self.current_text = ""
 
     def stop(self) -> None:
         if self._speech is not None:
@@ -262,8 +266,11 @@ def transcribe_files(
 class MicrophoneListener:
     """Utterances from the microphone, recognized by Vosk, with a visible listening state."""
 
-    def __init__(self, mic: Any, recognizer: Any, endpointer: Any, view: TerminalView) -> None:
+    def __init__(
+        self, mic: Any, recognizer: Any, endpointer: Any, view: TerminalView, voice: Voice
+    ) -> None:
         self._mic = mic
+        self._voice = voice
         self._recognizer = recognizer
         self._endpointer = endpointer
         self._view = view
@@ -273,6 +280,7 @@ class MicrophoneListener:
     def open(
         cls, args: argparse.Namespace, view: TerminalView, voice: Voice, matcher: Matcher
     ) -> MicrophoneListener:
+        from audio.bargein import BargeIn
         from audio.endpoint import Endpointer
         from audio.microphone import Microphone, find_device
 
@@ -281,9 +289,11 @@ class MicrophoneListener:
         mic.start()
         speaking = getattr(voice, "speaking", None)
         if speaking is not None:
-            # Half-duplex: the microphone drops audio exactly while the mouth is speaking.
+            # Half-duplex: while the mouth speaks, what the microphone hears only goes to the
+            # barge-in listener ("stop", "pause", "quiet"), never into an utterance.
             mic.muted = speaking
-        return cls(mic, recognizer, Endpointer(), view)
+            mic.while_muted = BargeIn(_model(args), lambda: getattr(voice, "current_text", ""))
+        return cls(mic, recognizer, Endpointer(), view, voice)
 
     def with_keyboard_fallback(self, keyboard: KeyboardListener) -> MicrophoneListener:
         self._fallback = keyboard
@@ -291,6 +301,7 @@ class MicrophoneListener:
         return self
 
     def listen(self) -> Transcript | None:
+        from audio.bargein import BargeInHeard
         from audio.microphone import listen
 
         if self._fallback is not None and self._mic is None:
@@ -300,6 +311,9 @@ class MicrophoneListener:
             transcript: Transcript = listen(
                 self._mic, self._recognizer, self._endpointer, on_partial=self._view.partial
             )
+        except BargeInHeard as heard:
+            self._voice.stop()
+            return Transcript(heard.word, source="microphone")
         except AudioError as error:
             self._view.error(f"{error} Carrying on with the keyboard.")
             self._mic = None
