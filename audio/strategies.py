@@ -109,7 +109,7 @@ class Hybrid(_Streaming):
     def __init__(
         self,
         constrained: Recognizer,
-        fallback: Corrected,
+        fallback: SpeechToText,
         min_confidence: float = HYBRID_MIN_CONFIDENCE,
     ) -> None:
         self._constrained = constrained

@@ -26,7 +26,7 @@ from audio.events import Transcript
 if TYPE_CHECKING:
     from audio.strategies import SpeechToText
 
-from .dialogue import Response
+from .dialogue import IN_ROUTINE_INTENTS, Response
 from .errors import AudioError, ModelError, NeckCoachError
 from .keys import KeyReader, parse_line
 from .matcher import Matcher
@@ -264,36 +264,63 @@ def transcribe_files(
 
 
 class MicrophoneListener:
-    """Utterances from the microphone, recognized by Vosk, with a visible listening state."""
+    """Utterances from the microphone, recognized by Vosk, with a visible listening state.
+
+    It has two modes: the conversation, with the full recognition strategy, and a running
+    routine, with a small grammar of the routine controls so they are heard quickly and
+    reliably; in both, barge-in words cut the speech short.
+    """
 
     def __init__(
-        self, mic: Any, recognizer: Any, endpointer: Any, view: TerminalView, voice: Voice
+        self, mic: Any, endpointer: Any, view: TerminalView, voice: Voice, modes: dict[str, Any]
     ) -> None:
         self._mic = mic
         self._voice = voice
-        self._recognizer = recognizer
         self._endpointer = endpointer
         self._view = view
+        self._modes = modes
+        self._mode = "conversation"
         self._fallback: KeyboardListener | None = None
 
     @classmethod
     def open(
         cls, args: argparse.Namespace, view: TerminalView, voice: Voice, matcher: Matcher
     ) -> MicrophoneListener:
-        from audio.bargein import BargeIn
+        from audio.bargein import BARGE_IN_WORDS, BargeIn
         from audio.endpoint import Endpointer
         from audio.microphone import Microphone, find_device
+        from audio.recognizer import Recognizer
+        from audio.strategies import Hybrid
 
         mic = Microphone(device=find_device(args.device))
-        recognizer = make_stt(args, matcher, source="microphone")
+        model = _model(args)
+        controls = matcher.spoken_for(IN_ROUTINE_INTENTS)
+        own_words: Callable[[], str] = lambda: getattr(voice, "current_text", "")  # noqa: E731
+        conversation = make_stt(args, matcher, source="microphone")
+        modes = {
+            "conversation": (conversation, BargeIn(model, own_words)),
+            # The control grammar decides when it is sure; anything else (a question, goodbye)
+            # is still heard in full, so nothing said during a routine is lost.
+            "routine": (
+                Hybrid(Recognizer(model, grammar=controls, source="microphone"), conversation),
+                BargeIn(model, own_words, words=(*BARGE_IN_WORDS, *controls)),
+            ),
+        }
         mic.start()
+        listener = cls(mic, Endpointer(), view, voice, modes)
         speaking = getattr(voice, "speaking", None)
         if speaking is not None:
             # Half-duplex: while the mouth speaks, what the microphone hears only goes to the
-            # barge-in listener ("stop", "pause", "quiet"), never into an utterance.
+            # barge-in listener, never into an utterance.
             mic.muted = speaking
-            mic.while_muted = BargeIn(_model(args), lambda: getattr(voice, "current_text", ""))
-        return cls(mic, recognizer, Endpointer(), view, voice)
+        listener.set_routine_mode(False)
+        return listener
+
+    def set_routine_mode(self, running: bool) -> None:
+        """Listen for routine controls only (True) or for the whole conversation (False)."""
+        self._mode = "routine" if running else "conversation"
+        if getattr(self._voice, "speaking", None) is not None:
+            self._mic.while_muted = self._modes[self._mode][1]
 
     def with_keyboard_fallback(self, keyboard: KeyboardListener) -> MicrophoneListener:
         self._fallback = keyboard
@@ -306,10 +333,12 @@ class MicrophoneListener:
 
         if self._fallback is not None and self._mic is None:
             return self._fallback.listen()
-        self._view.state("Listening…")
+        if self._mode == "conversation":
+            self._view.state("Listening…")
+        recognizer = self._modes[self._mode][0]
         try:
             transcript: Transcript = listen(
-                self._mic, self._recognizer, self._endpointer, on_partial=self._view.partial
+                self._mic, recognizer, self._endpointer, on_partial=self._view.partial
             )
         except BargeInHeard as heard:
             self._voice.stop()

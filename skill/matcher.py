@@ -198,17 +198,20 @@ class Matcher:
         table: dict[str, tuple[str, Slots]] = {}
         slot_lists: dict[str, set[str]] = defaultdict(set)
         spoken: set[str] = set()
+        by_intent: dict[str, set[str]] = defaultdict(set)
         labels: dict[tuple[str, Slots], str] = {}
         for name, sentence, slots in intents.samples():
             table.setdefault(self.canonical(sentence), (name, slots))
             slot_lists[name].update(slot for slot, _ in slots)
             spoken.add(normalize(sentence))
+            by_intent[name].add(normalize(sentence))
             labels.setdefault((name, tuple(sorted(slots))), sentence)
         # Synonyms are words people say too, though no template needs to spell them out.
         self.spoken_sentences = sorted((spoken | set(intents.synonyms)) - {""})
         self._known = frozenset(w for s in table for w in s.split()) | set(intents.synonyms)
         self._known_long = sorted(w for w in self._known if len(w) >= SPELL_MIN_LENGTH)
         self._labels = labels
+        self._spoken_by_intent = dict(by_intent)
         table.pop("", None)
         self._table = table
         self._names = sorted({name for name, _ in table.values()})
@@ -254,6 +257,10 @@ class Matcher:
             if best is not None:
                 words[i] = self._synonyms.get(best[0], best[0])
         return " ".join(words)
+
+    def spoken_for(self, intents: Iterable[str]) -> list[str]:
+        """The sentences (as spoken words) of just these intents: a small recognizer grammar."""
+        return sorted({s for name in intents for s in self._spoken_by_intent.get(name, ())})
 
     def label(self, intent: str, slots: Mapping[str, str]) -> str:
         """A natural way to ask for (intent, slots), for clarifying questions and suggestions:

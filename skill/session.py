@@ -69,10 +69,12 @@ class Session:
         self.view = view
         self.time_scale = time_scale
         self._routine_controls = routine_controls
+        self._listener: Listener | None = None
 
     def run(self, listener: Listener, greet: bool = True) -> SessionResult:
         if greet:
             self._say(Response("", "greeting", 1.0, self.dialogue.greeting(), "conversation"))
+        self._listener = listener
         inbox = _Inbox(listener)
         turns = 0
         while True:
@@ -114,10 +116,16 @@ class Session:
             stop_steering = self._steer_from(inbox, player)
         else:
             stop_steering = _nothing
+        # A listener that can narrow its ears to the routine controls does so meanwhile.
+        narrow = getattr(self._listener, "set_routine_mode", None)
+        if narrow is not None:
+            narrow(True)
         try:
             result = player.run()
         finally:
             stop_steering()
+            if narrow is not None:
+                narrow(False)
         self.view.routine_ended(result)
         return result
 
