@@ -30,14 +30,17 @@ def conversation(tmp_path: Path, speak: Any, lines: list[tuple[str, str, int]]) 
     return raw
 
 
-def neck_coach(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def neck_coach(
+    env: dict[str, str], *args: str, typed: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI; ``typed`` is what the keyboard would send (nothing by default)."""
     return subprocess.run(
         [sys.executable, "-m", "skill.cli", *args],
         env=env,
         cwd=REPO,
+        input=typed if typed is not None else "",
         capture_output=True,
         text=True,
-        stdin=subprocess.DEVNULL,
         timeout=180,
     )
 
@@ -92,15 +95,7 @@ def test_without_arguments_voice_mode_starts_when_a_microphone_is_present(
 
 def test_without_a_microphone_it_says_why_and_takes_the_keyboard(tmp_path: Path) -> None:
     env = alsa_env(tmp_path, None, default_pcm="type hw card 9")
-    result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "--mute"],
-        env=env,
-        cwd=REPO,
-        input="what causes neck pain\nquit\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = neck_coach(env, "--mute", typed="what causes neck pain\nquit\n")
     assert result.returncode == 0, result.stderr
     assert "Keyboard mode:" in result.stderr
     assert "Causes of Neck Pain" in result.stdout
@@ -111,15 +106,8 @@ def test_a_missing_model_says_how_to_get_one_and_takes_the_keyboard(
 ) -> None:
     raw = conversation(tmp_path, speak, [("goodbye", "en-us", 150)])
     env = alsa_env(tmp_path, raw)
-    result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "--mute", "--model", str(tmp_path / "no-model")],
-        env=env,
-        cwd=REPO,
-        input="what causes neck pain\nquit\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    model = str(tmp_path / "no-model")
+    result = neck_coach(env, "--mute", "--model", model, typed="what causes neck pain\nquit\n")
     assert result.returncode == 0, result.stderr
     assert "Keyboard mode:" in result.stderr
     assert "neck-coach model download" in result.stderr or "make setup" in result.stderr
