@@ -122,12 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return command(args, view)
+    except KeyboardInterrupt:
+        view.close()
+        view.note("Stopped. Take care of your neck.")
+        return EXIT_INTERRUPTED
     except NeckCoachError as error:
         view.error(str(error))
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        view.note("Stopped. Take care of your neck.")
-        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as error:
@@ -137,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"The details are in {report}; please include that file in a bug report."
         )
         return EXIT_ERROR
+    finally:
+        view.close()
 
 
 def _write_crash_report() -> Path:

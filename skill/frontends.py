@@ -71,10 +71,14 @@ class TerminalView:
         if self.prompt_for_typing and self.console.is_terminal:
             self.console.print("[bold cyan]You:[/] ", end="")
 
-    def routine_ended(self, result: RunResult) -> None:
+    def close(self) -> None:
+        """Put the terminal back as it was (the live routine view hides the cursor)."""
         if self._live is not None:
             self._live.stop()
             self._live = None
+
+    def routine_ended(self, result: RunResult) -> None:
+        self.close()
         verdict = "finished" if result.completed else "stopped"
         self.note(f"Routine {verdict} after {result.steps_done} step(s).")
 
