@@ -43,7 +43,7 @@ class TerminalView:
     def __init__(self, console: Console | None = None) -> None:
         # soft_wrap: long answers stay one line in pipes and logs; terminals wrap them anyway.
         self.console = console or Console(highlight=False, soft_wrap=True)
-        self.err = Console(stderr=True, highlight=False)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self._live: Live | None = None
         self.prompt_for_typing = sys.stdin.isatty()
         self._last_phase: tuple[int, str] | None = None
