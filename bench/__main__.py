@@ -248,7 +248,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "model_load_s": statistics.median(f["model_load_s"] for f in figures),
         "process_peak_mb": process_peak,
         "main_peak_mb": run.peak_rss_mb(),
-        "children_peak_mb": run.children_peak_rss_mb(),
         "peak_mb": in_use if in_use is not None else process_peak,
         "peak_measured_on": "neck-coach process" if in_use is not None else "benchmark process",
     }

@@ -179,8 +179,9 @@ def startup_table(startup: dict[str, Any], memory: dict[str, Any]) -> Table:
         note=(
             f"Cold start: median of {startup.get('runs', 0)} fresh `python -c` processes "
             "(launch, import, load data, build the Matcher, load the model, create the "
-            f"{startup.get('strategy', '')} recognizer). Peak memory is ru_maxrss; the target is "
-            "judged on Neck Coach's own process after answering files through listen()."
+            f"{startup.get('strategy', '')} recognizer). Peak memory is the peak resident set "
+            "(VmHWM); the target is judged on Neck Coach's own process after answering files "
+            "through listen()."
         ),
     )
     rows = [

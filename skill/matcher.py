@@ -201,11 +201,13 @@ class Matcher:
         by_intent: dict[str, set[str]] = defaultdict(set)
         labels: dict[tuple[str, Slots], str] = {}
         for name, sentence, slots in intents.samples():
-            table.setdefault(self.canonical(sentence), (name, slots))
+            words = normalize(sentence)
+            table.setdefault(self._with_synonyms(words), (name, slots))
             slot_lists[name].update(slot for slot, _ in slots)
-            spoken.add(normalize(sentence))
-            by_intent[name].add(normalize(sentence))
+            by_intent[name].add(words)
             labels.setdefault((name, tuple(sorted(slots))), sentence)
+        for sentences in by_intent.values():
+            spoken.update(sentences)
         # Synonyms are words people say too, though no template needs to spell them out.
         self.spoken_sentences = sorted((spoken | set(intents.synonyms)) - {""})
         self._known = frozenset(w for s in table for w in s.split()) | set(intents.synonyms)
@@ -242,8 +244,10 @@ class Matcher:
 
     def canonical(self, text: str) -> str:
         """``normalize`` plus the synonym table, applied alike to templates and queries."""
-        words = normalize(text).split()
-        return " ".join(self._synonyms.get(w, w) for w in words)
+        return self._with_synonyms(normalize(text))
+
+    def _with_synonyms(self, normalized: str) -> str:
+        return " ".join(self._synonyms.get(w, w) for w in normalized.split())
 
     def _spell(self, query: str) -> str:
         """Replace a misspelt or misheard word ("stres") by the known word it is closest to."""
