@@ -27,7 +27,7 @@ from .frontends import (
     make_voice,
     routine_keys,
 )
-from .matcher import Matcher
+from .matcher import load_matcher
 from .session import Session
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -203,7 +203,7 @@ def cmd_voice(args: argparse.Namespace, view: TerminalView, data: SkillData | No
 
 def cmd_ask(args: argparse.Namespace, view: TerminalView) -> int:
     data = _data(args)
-    matcher = Matcher(data.intents)
+    matcher = load_matcher(data.intents)
     if args.audio:
         from .frontends import transcribe_files
 
@@ -270,7 +270,7 @@ def cmd_transcribe(args: argparse.Namespace, view: TerminalView) -> int:
     from .frontends import transcribe_files
 
     status = EXIT_OK
-    for item in transcribe_files(args, Matcher(_data(args).intents), args.files):
+    for item in transcribe_files(args, load_matcher(_data(args).intents), args.files):
         if isinstance(item, NeckCoachError):
             view.error(str(item))
             status = EXIT_ERROR

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import matcher as matching
 from .data import SkillData
-from .matcher import IntentMatch, Matcher
+from .matcher import IntentMatch, Matcher, load_matcher
 from .safety import detect_red_flags
 
 _LOGGER = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ class DialogueManager:
         clarify_margin: float | None = None,
     ) -> None:
         self.data = data
-        self.matcher = matcher or Matcher(data.intents)
+        self.matcher = matcher or load_matcher(data.intents)
         self.threshold = threshold if threshold is not None else matching.THRESHOLD
         self.clarify_margin = (
             clarify_margin if clarify_margin is not None else matching.CLARIFY_MARGIN

@@ -96,6 +96,7 @@ class IntentSet:
     lists: Mapping[str, tuple[ListValue, ...]]
     rules: Mapping[str, Expression]
     synonyms: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[Path, ...] = ()  # the files these came from
 
     def expand(self, intent: Intent) -> Iterator[tuple[str, Slots]]:
         """Every sentence this intent's templates produce, with the slot values it carries."""
@@ -323,7 +324,11 @@ def load_intents(directory: Path) -> IntentSet:
     builder.check_references()
     builder.problems.raise_if_any()
     return IntentSet(
-        intents=builder.intents, lists=builder.lists, rules=builder.rules, synonyms=builder.synonyms
+        intents=builder.intents,
+        lists=builder.lists,
+        rules=builder.rules,
+        synonyms=builder.synonyms,
+        sources=tuple(files),
     )
 
 

@@ -19,11 +19,16 @@ matcher is created.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
+import os
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from hassil.expression import (
@@ -421,3 +426,48 @@ def _spotters(
                     phrases.setdefault(words, value.value)
         spotters[list_name] = _Spotter(phrases, common)
     return spotters
+
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def load_matcher(intents: IntentSet, cache_dir: Path | None = None) -> Matcher:
+    """A ``Matcher`` for ``intents``, built once and then read back from the user's cache.
+
+    Expanding and indexing every template sentence is most of the start-up time; the cache is
+    keyed by the intent files and this code, so any change to either rebuilds it.
+    """
+    from platformdirs import user_cache_dir
+
+    folder = cache_dir or Path(user_cache_dir("neck-coach"))
+    path = folder / f"matcher-{_fingerprint(intents)}.pickle"
+    try:
+        with path.open("rb") as file:
+            state = pickle.load(file)
+        matcher = Matcher.__new__(Matcher)
+        matcher.__dict__.update(state)
+        matcher.intents = intents
+        return matcher
+    except FileNotFoundError:
+        pass
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as error:
+        _LOGGER.info("rebuilding the matcher cache %s: %s", path, error)
+    matcher = Matcher(intents)
+    state = {k: v for k, v in matcher.__dict__.items() if k != "intents"}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as file:
+            pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    except OSError as error:
+        _LOGGER.info("cannot write the matcher cache %s: %s", path, error)
+    return matcher
+
+
+def _fingerprint(intents: IntentSet) -> str:
+    digest = hashlib.sha256()
+    for path in (*sorted(intents.sources), Path(__file__), Path(__file__).with_name("intents.py")):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
