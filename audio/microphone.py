@@ -23,7 +23,8 @@ from skill.errors import AudioError
 from .convert import ChunkConverter
 from .endpoint import Endpointer
 from .events import RATE, WIDTH, AudioChunk, Transcript
-from .recognizer import Recognizer, join_transcripts
+from .recognizer import join_transcripts
+from .strategies import SpeechToText
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +249,7 @@ class ChunkSource(Protocol):
 
 def listen(
     mic: ChunkSource,
-    recognizer: Recognizer,
+    recognizer: SpeechToText,
     endpointer: Endpointer,
     on_partial: Callable[[str], None] | None = None,
     timeout: float = DEFAULT_TIMEOUT,

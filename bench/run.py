@@ -22,7 +22,6 @@ results do not depend on ``--jobs``.
 
 from __future__ import annotations
 
-import copy
 import logging
 import resource
 import time
@@ -30,7 +29,7 @@ import wave
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from audio.convert import chunks as split_chunks
 from audio.endpoint import FRAME_MS, Endpointer, EndpointEvent
@@ -251,8 +250,7 @@ class Context:
         same text always takes the same work)."""
         key = (text, routine)
         if key not in self.responses:
-            dialogue = copy.copy(self.template)
-            dialogue._state = type(self.template._state)()
+            dialogue = DialogueManager(self.template.data, self.template.matcher)
             start = time.perf_counter()
             response = dialogue.handle(text, in_routine=routine)
             self.responses[key] = (response, time.perf_counter() - start)
@@ -400,7 +398,7 @@ def evaluate_sample(context: Context, stack: Stack, sample: Sample) -> dict[str,
     source = FileSource(read_pcm(sample.path))
     endpointer = TimedEndpointer()
     started = time.perf_counter()
-    heard = listen(source, cast(Recognizer, stack.top), endpointer, timeout=DEFAULT_TIMEOUT)
+    heard = listen(source, stack.top, endpointer, timeout=DEFAULT_TIMEOUT)
     returned = time.perf_counter()
     vad_ended = endpointer.ended_start is not None
     t0 = endpointer.ended_start if endpointer.ended_start is not None else endpointer.last_start

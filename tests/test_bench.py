@@ -87,7 +87,7 @@ from bench import run
 context = run.make_context(["open", "constrained", "corrected", "hybrid"])
 stack = run.build_stack(context)
 source = run.FileSource(run.read_pcm(sys.argv[1]))
-print(listen(source, cast(Recognizer, stack.top), run.TimedEndpointer()).text)
+print(listen(source, stack.top, run.TimedEndpointer()).text)
 """
 MAKE_RECOGNIZER = """
 import sys

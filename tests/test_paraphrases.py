@@ -3,7 +3,6 @@ right intent (the product's floor is 95%), and every red-flag question gets the 
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +39,7 @@ def results(data: SkillData, items: list[Item]) -> list[tuple[Item, Response]]:
     template = DialogueManager(data, Matcher(data.intents))
     out = []
     for item in items:
-        dm = copy.copy(template)
-        dm._state = type(template._state)()
+        dm = DialogueManager(data, template.matcher)
         in_routine = item["intent"] in ROUTINE_CONTROLS
         out.append((item, dm.handle(item["text"], in_routine=in_routine)))
     return out
