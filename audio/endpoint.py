@@ -14,6 +14,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
+
 from .events import RATE, WIDTH, AudioChunk
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,11 @@ DEFAULT_SILENCE_MS = 300
 DEFAULT_PREROLL_MS = 300
 DEFAULT_START_FRAMES = 3
 DEFAULT_AGGRESSIVENESS = 2
+# webrtcvad calls steady noise speech; a frame also has to stand this far above the room's
+# noise floor (the median level of recent frames heard outside speech) to count as voiced.
+NOISE_MARGIN = 2.0
+NOISE_WINDOW_FRAMES = 200
+NOISE_MIN_FRAMES = 8
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class Endpointer:
         self.frame_bytes = RATE * FRAME_MS // 1000 * WIDTH
         self._preroll: deque[bytes] = deque(maxlen=max(self.start_frames, preroll_ms // FRAME_MS))
         self._vad: Any = None
+        self._levels: deque[float] = deque(maxlen=NOISE_WINDOW_FRAMES)
         self.reset()
 
     def reset(self) -> None:
@@ -72,6 +80,14 @@ class Endpointer:
             import webrtcvad
 
             self._vad = webrtcvad.Vad(self.aggressiveness)
+        samples = np.frombuffer(frame, dtype=np.int16).astype(np.float64)
+        level = float(np.sqrt(np.mean(samples**2)))
+        if not self.in_speech:
+            self._levels.append(level)
+        if len(self._levels) >= NOISE_MIN_FRAMES and level < NOISE_MARGIN * float(
+            np.median(self._levels)
+        ):
+            return False
         return bool(self._vad.is_speech(frame, RATE))
 
     def feed(self, chunk: AudioChunk) -> list[EndpointEvent]:

@@ -6,8 +6,11 @@
   which the matcher then scores low.
 * ``corrected``: open vocabulary, then the transcript is replaced by the nearest sentence the
   skill knows when it is close enough (what the Home Assistant Vosk add-on does).
-* ``hybrid``: constrained and open side by side on the same audio; the constrained transcript
-  wins when it is confident, the corrected open one otherwise.
+* ``hybrid``: constrained and open side by side on the same audio. When the skill's judge (what
+  intent a text means, and how surely) reads both transcripts the same way, the constrained one
+  is used; when they disagree, the one surer in recognition times meaning wins, the constrained
+  one only above a floor. Without a judge, the constrained transcript wins whenever Vosk is
+  confident.
 
 All of them share the ``Recognizer`` streaming shape (``accept``/``partial``/``finish``/
 ``transcribe``), so files and the microphone use them alike. The benchmark compares them.
@@ -15,7 +18,7 @@ All of them share the ``Recognizer`` streaming shape (``accept``/``partial``/``f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
@@ -29,6 +32,12 @@ DEFAULT_STRATEGY = "hybrid"
 CORRECTION_CUTOFF = 80.0
 # Below this mean word confidence the constrained transcript is not trusted in ``hybrid``.
 HYBRID_MIN_CONFIDENCE = 0.75
+# When the two transcripts mean different things, the constrained one (recognition confidence
+# times the judge's) must score at least this to be taken.
+CONSTRAINED_FLOOR = 0.6
+
+# What a text means to the skill, and how surely: (intent or None, confidence).
+Judge = Callable[[str], tuple[str | None, float]]
 
 
 class SpeechToText(Protocol):
@@ -111,9 +120,11 @@ class Hybrid(_Streaming):
         constrained: Recognizer,
         fallback: SpeechToText,
         min_confidence: float = HYBRID_MIN_CONFIDENCE,
+        judge: Judge | None = None,
     ) -> None:
         self._constrained = constrained
         self._fallback = fallback
+        self._judge = judge
         self.min_confidence = min_confidence
         self.source = constrained.source
         self._parts: list[tuple[Transcript | None, Transcript | None]] = []
@@ -137,10 +148,27 @@ class Hybrid(_Streaming):
         constrained.append(self._constrained.finish())
         fallback.append(self._fallback.finish())
         first = join_transcripts(constrained, self.source)
-        if first.text and first.confidence >= self.min_confidence:
-            return first
         second = join_transcripts(fallback, self.source)
-        return second if second.text else first
+        if self._judge is None:
+            if first.text and first.confidence >= self.min_confidence:
+                return first
+            return second if second.text else first
+        return self._choose(first, second, self._judge)
+
+    @staticmethod
+    def _choose(first: Transcript, second: Transcript, judge: Judge) -> Transcript:
+        if not first.text or not second.text:
+            return first if first.text else second
+        meant, sure = judge(first.text)
+        other, other_sure = judge(second.text)
+        if meant == other:
+            return first
+        # They disagree: the reading that is surer, heard and meant, wins; the constrained one
+        # must also clear a floor, since out-of-domain speech comes out of it as domain words.
+        first_score = first.confidence * sure
+        if first_score >= max(second.confidence * other_sure, CONSTRAINED_FLOOR):
+            return first
+        return second
 
 
 def vocabulary_grammar(sentences: Iterable[str]) -> list[str]:
@@ -154,8 +182,10 @@ def make_recognizer(
     model: Any,
     sentences: Sequence[str],
     source: str = "microphone",
+    judge: Judge | None = None,
 ) -> SpeechToText:
-    """A recognizer for one of ``STRATEGIES``; ``sentences`` are the skill's known sentences."""
+    """A recognizer for one of ``STRATEGIES``; ``sentences`` are the skill's known sentences and
+    ``judge`` how it reads a text (used by ``hybrid``)."""
     if strategy == "open":
         return Recognizer(model, source=source)
     if strategy == "constrained":
@@ -165,5 +195,5 @@ def make_recognizer(
         return corrected
     if strategy == "hybrid":
         constrained = Recognizer(model, grammar=vocabulary_grammar(sentences), source=source)
-        return Hybrid(constrained, corrected)
+        return Hybrid(constrained, corrected, judge=judge)
     raise ValueError(f"unknown recognition strategy {strategy!r}; choose one of {STRATEGIES}")

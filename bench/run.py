@@ -281,7 +281,7 @@ def make_context(strategies: Sequence[str], with_model: bool = True) -> Context:
     template = DialogueManager(data, matcher)
     missing: list[str] = []
     if model is not None:
-        _, unknown = known_words(model, vocabulary_grammar(matcher.sentences))
+        _, unknown = known_words(model, vocabulary_grammar(matcher.spoken_sentences))
         missing = sorted(unknown)
     peers: dict[str, Any] = {
         "hassil": HassilPeer(default_data_dir() / "intents", matcher),
@@ -293,7 +293,7 @@ def make_context(strategies: Sequence[str], with_model: bool = True) -> Context:
         matcher=matcher,
         template=template,
         model=model,
-        sentences=matcher.sentences,
+        sentences=matcher.spoken_sentences,
         peers=peers,
         model_load_s=model_load,
         setup_s=time.perf_counter() - began,
@@ -360,7 +360,8 @@ def build_stack(context: Context) -> Stack:
     )
     if "hybrid" in wanted and constrained is not None and corrected is not None:
         # The same composition as make_recognizer("hybrid", ...).
-        return Stack(Hybrid(constrained, corrected), open_rec, constrained, corrector, True)
+        hybrid = Hybrid(constrained, corrected, judge=context.matcher.judge)
+        return Stack(hybrid, open_rec, constrained, corrector, True)
     parts: list[SpeechToText] = []
     if corrected is not None:
         parts.append(corrected)

@@ -54,7 +54,9 @@ matcher = Matcher(data.intents)
 t3 = time.perf_counter()
 model = load_model()
 t4 = time.perf_counter()
-recognizer = make_recognizer(DEFAULT_STRATEGY, model, matcher.sentences)
+recognizer = make_recognizer(
+    DEFAULT_STRATEGY, model, matcher.spoken_sentences, judge=matcher.judge
+)
 t5 = time.perf_counter()
 dialogue = DialogueManager(data, matcher)
 t6 = time.perf_counter()

@@ -247,7 +247,9 @@ def make_stt(args: argparse.Namespace, matcher: Matcher, source: str) -> SpeechT
     """The ears for --strategy, expecting the sentences the intent templates make."""
     from audio.strategies import make_recognizer
 
-    return make_recognizer(args.strategy, _model(args), matcher.spoken_sentences, source=source)
+    return make_recognizer(
+        args.strategy, _model(args), matcher.spoken_sentences, source=source, judge=matcher.judge
+    )
 
 
 def transcribe_files(

@@ -48,6 +48,8 @@ from .intents import IntentSet, Slots, response_slots
 # when they are at least this similar (typos, and recognizer slips like "stres").
 SPELL_MIN_LENGTH = 5
 SPELL_CUTOFF = 85.0
+# How many recent queries keep their ranking (a turn often ranks the same text twice).
+RECENT_QUERIES = 64
 THRESHOLD = 0.55
 # When the top two intents (with different answers) are this close and the top one is below
 # 0.9, the dialogue asks which one was meant.
@@ -218,6 +220,8 @@ class Matcher:
         self._known = frozenset(w for s in table for w in s.split()) | set(intents.synonyms)
         self._known_long = sorted(w for w in self._known if len(w) >= SPELL_MIN_LENGTH)
         self._labels = labels
+        # The recognition strategy and the dialogue often rank the same text in one turn.
+        self._recent: dict[tuple[str, frozenset[str] | None], list[IntentMatch]] = {}
         self._spoken_by_intent = dict(by_intent)
         table.pop("", None)
         self._table = table
@@ -267,6 +271,11 @@ class Matcher:
                 words[i] = self._synonyms.get(best[0], best[0])
         return " ".join(words)
 
+    def judge(self, text: str) -> tuple[str | None, float]:
+        """The intent ``text`` most likely means and how surely (recognition strategies use it)."""
+        ranked = self.rank(text)
+        return (ranked[0].intent, ranked[0].confidence) if ranked else (None, 0.0)
+
     def spoken_for(self, intents: Iterable[str]) -> list[str]:
         """The sentences (as spoken words) of just these intents: a small recognizer grammar."""
         return sorted({s for name in intents for s in self._spoken_by_intent.get(name, ())})
@@ -286,6 +295,17 @@ class Matcher:
 
         ``allowed`` restricts the intents considered (e.g. routine controls during a routine).
         """
+        key = (text, frozenset(allowed) if allowed is not None else None)
+        cached = self._recent.get(key)
+        if cached is not None:
+            return cached
+        ranked = self._rank(text, allowed)
+        if len(self._recent) >= RECENT_QUERIES:
+            self._recent.pop(next(iter(self._recent)))
+        self._recent[key] = ranked
+        return ranked
+
+    def _rank(self, text: str, allowed: set[str] | None) -> list[IntentMatch]:
         query = self._spell(self.canonical(text))
         if not query:
             return []

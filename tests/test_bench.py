@@ -98,8 +98,10 @@ from audio.strategies import make_recognizer
 from bench.run import FileSource, read_pcm
 from skill.data import load_skill_data
 from skill.matcher import Matcher
-sentences = Matcher(load_skill_data().intents).sentences
-recognizer = make_recognizer("hybrid", load_model(), sentences)
+matcher = Matcher(load_skill_data().intents)
+recognizer = make_recognizer(
+    "hybrid", load_model(), matcher.spoken_sentences, judge=matcher.judge
+)
 print(listen(FileSource(read_pcm(sys.argv[1])), recognizer, Endpointer()).text)
 """
 
