@@ -46,62 +46,49 @@ def _system_label(name: str) -> tuple[str, str]:
     return "Neck Coach", name
 
 
-def accuracy_table(summary: dict[str, Any]) -> Table:
+def _systems_table(summary: dict[str, Any], title: str, metric: str, note: str) -> Table:
+    """One row per matcher and transcript source: ``metric`` per noise level, overall, typed."""
     levels = summary["levels"]
     text = summary["text"]
     table = Table(
-        "Intent accuracy",
-        [
-            "matcher",
-            "transcripts",
-            *[LEVEL_LABELS[lv] for lv in levels],
-            "overall",
-            "typed text",
-        ],
-        note=(
-            "Right intent and slots; out-of-domain questions must get no answer; red-flag "
-            "questions must carry the caution (peers, which have no safety layer, are scored on "
-            "the intent). 'typed text' is the question's own text, without speech recognition."
-        ),
+        title,
+        ["matcher", "transcripts", *[LEVEL_LABELS[lv] for lv in levels], "overall", "typed text"],
+        note=note,
     )
     for name, row in summary["systems"].items():
         matcher, origin = _system_label(name)
         family = "neck-coach" if row["kind"] == "neck-coach" else name.split("/")[0]
-        accuracy = row["accuracy"]
+        values = row[metric]
         table.rows.append(
             [
                 matcher,
                 origin,
-                *[pct(accuracy.get(lv)) for lv in levels],
-                pct(accuracy["overall"]),
-                pct(text["accuracy"].get(family)),
+                *[pct(values.get(lv)) for lv in levels],
+                pct(values["overall"]),
+                pct(text[metric].get(family)),
             ]
         )
     return table
+
+
+def accuracy_table(summary: dict[str, Any]) -> Table:
+    return _systems_table(
+        summary,
+        "Intent accuracy",
+        "accuracy",
+        "Right intent and slots; out-of-domain questions must get no answer; red-flag "
+        "questions must carry the caution (peers, which have no safety layer, are scored on "
+        "the intent). 'typed text' is the question's own text, without speech recognition.",
+    )
 
 
 def false_accept_table(summary: dict[str, Any]) -> Table:
-    levels = summary["levels"]
-    text = summary["text"]
-    table = Table(
+    return _systems_table(
+        summary,
         "Out-of-domain false accepts",
-        ["matcher", "transcripts", *[LEVEL_LABELS[lv] for lv in levels], "overall", "typed text"],
-        note="Share of out-of-domain questions that got an answer (lower is better).",
+        "false_accept",
+        "Share of out-of-domain questions that got an answer (lower is better).",
     )
-    for name, row in summary["systems"].items():
-        matcher, origin = _system_label(name)
-        family = "neck-coach" if row["kind"] == "neck-coach" else name.split("/")[0]
-        rates = row["false_accept"]
-        table.rows.append(
-            [
-                matcher,
-                origin,
-                *[pct(rates.get(lv)) for lv in levels],
-                pct(rates["overall"]),
-                pct(text["false_accept"].get(family)),
-            ]
-        )
-    return table
 
 
 def wer_table(summary: dict[str, Any]) -> Table:

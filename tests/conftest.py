@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 
 from audio.model import load_model
+from skill.data import SkillData, load_skill_data
 from skill.errors import ModelError
+from skill.matcher import Matcher
 
 Speak = Callable[..., Path]
 
@@ -45,3 +47,15 @@ def speak(tmp_path_factory: pytest.TempPathFactory) -> Speak:
         return path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def data() -> SkillData:
+    """The project's intents, answers and routines, loaded once."""
+    return load_skill_data()
+
+
+@pytest.fixture(scope="session")
+def matcher(data: SkillData) -> Matcher:
+    """The matcher over the project's intents, built once (it is the costly part)."""
+    return Matcher(data.intents)

@@ -13,14 +13,9 @@ from typing import Any
 
 import pytest
 
-from skill.data import SkillData, load_skill_data
+from skill.data import SkillData
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def data() -> SkillData:
-    return load_skill_data(ROOT)
 
 
 @pytest.fixture(scope="module")

@@ -6,21 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from skill.data import SkillData, load_skill_data
+from skill.data import SkillData
 from skill.dialogue import DialogueManager, Response
 from skill.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def data() -> SkillData:
-    return load_skill_data(ROOT)
-
-
-@pytest.fixture(scope="module")
-def matcher(data: SkillData) -> Matcher:
-    return Matcher(data.intents)
 
 
 @pytest.fixture(scope="module")

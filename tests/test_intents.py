@@ -17,16 +17,6 @@ from skill.matcher import Matcher
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def data() -> SkillData:
-    return load_skill_data(ROOT)
-
-
-@pytest.fixture(scope="module")
-def matcher(data: SkillData) -> Matcher:
-    return Matcher(data.intents)
-
-
 def write(directory: Path, name: str, text: str) -> Path:
     path = directory / name
     path.write_text(text, encoding="utf-8")

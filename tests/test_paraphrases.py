@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from skill.data import SkillData, load_skill_data
+from skill.data import SkillData
 from skill.dialogue import ROUTINE_CONTROLS, DialogueManager, Response
 from skill.matcher import Matcher
 
@@ -18,11 +18,6 @@ PARAPHRASES = Path(__file__).resolve().parent / "data" / "paraphrases.yaml"
 FLOOR = 0.95
 
 Item = dict[str, Any]
-
-
-@pytest.fixture(scope="module")
-def data() -> SkillData:
-    return load_skill_data(ROOT)
 
 
 @pytest.fixture(scope="module")

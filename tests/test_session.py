@@ -9,24 +9,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-import pytest
-
 from audio.events import Transcript
-from skill.data import SkillData, load_skill_data
+from skill.data import SkillData
 from skill.dialogue import DialogueManager, Response
 from skill.matcher import Matcher
 from skill.player import PlayerState, RunResult
 from skill.session import Session
-
-
-@pytest.fixture(scope="module")
-def data() -> SkillData:
-    return load_skill_data()
-
-
-@pytest.fixture(scope="module")
-def matcher(data: SkillData) -> Matcher:
-    return Matcher(data.intents)
 
 
 class Script:
