@@ -11,12 +11,6 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 LEVEL_LABELS = {"clean": "clean", "20": "20 dB", "10": "10 dB", "5": "5 dB"}
-STRATEGY_NOTES = {
-    "open": "open vocabulary",
-    "constrained": "grammar of the skill's words",
-    "corrected": "open, snapped to the nearest sentence",
-    "hybrid": "constrained, else corrected (default)",
-}
 PEER_LABELS = {
     "hassil": "hassil 3.12 strict",
     "fuzzy": "nearest sentence (rapidfuzz)",

@@ -46,7 +46,6 @@ class TerminalView:
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self._live: Live | None = None
         self.prompt_for_typing = sys.stdin.isatty()
-        self._last_phase: tuple[int, str] | None = None
 
     # -- the session's View --------------------------------------------------------------------
 

@@ -72,7 +72,6 @@ class Intent:
 
     name: str
     templates: tuple[Expression, ...]
-    template_texts: tuple[str, ...]
     response: str | None = None
     action: str | None = None
     path: Path = field(default=Path(), compare=False)
@@ -274,16 +273,13 @@ class _Builder:
             self.problems.add(path, mapping.line, f"intent {name!r} has no sentences")
             return
         templates: list[Expression] = []
-        texts: list[str] = []
         for index, text in enumerate(sentences):
             expr = _parse_template(self.problems, path, sentences.line_of(index), text)
             if expr is not None:
                 templates.append(expr)
-                texts.append(str(text).strip())
         self.intents[name] = Intent(
             name=name,
             templates=tuple(templates),
-            template_texts=tuple(texts),
             response=str(response) if response is not None else None,
             action=str(action) if action is not None else None,
             path=path,
