@@ -285,11 +285,6 @@ class Matcher:
         the first sentence its templates produce (each intent's first template is its plainest)."""
         return self._labels.get((intent, tuple(sorted(slots.items()))), "")
 
-    @property
-    def sentences(self) -> list[str]:
-        """Every distinct canonical sentence (the Vosk grammar and the corrector use these)."""
-        return self._sentences
-
     def rank(self, text: str, allowed: set[str] | None = None) -> list[IntentMatch]:
         """Candidate intents for ``text``, best first.
 
