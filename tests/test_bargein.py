@@ -62,9 +62,11 @@ def test_the_microphone_routes_muted_audio_to_barge_in(
         from audio.model import load_model
         from audio.recognizer import Recognizer
         model = load_model()
-        with Microphone() as mic:
-            mic.muted.set()
-            mic.while_muted = BargeIn(model, lambda: "")
+        mic = Microphone()
+        # Muted before the stream starts: the file-fed capture delivers everything at once.
+        mic.muted.set()
+        mic.while_muted = BargeIn(model, lambda: "")
+        with mic:
             try:
                 transcript = listen(mic, Recognizer(model), Endpointer(), timeout=3)
                 print(json.dumps({"utterance": transcript.text}))
