@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test test-fast lint bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -12,6 +12,10 @@ run: setup
 
 test: setup lint
 	$(BIN)/pytest
+
+# The edit loop: unit tests only (no speech model, synthesis or sound devices), in seconds.
+test-fast:
+	$(BIN)/pytest -q -m "not slow"
 
 lint:
 	$(BIN)/ruff check .

@@ -1,4 +1,5 @@
-"""Neck Coach's ears and mouth: recognition, microphone, synthesis and playback.
+"""The ears and the mouth: capture, conversion, endpointing, recognition, synthesis, playback.
 
-Nothing here knows about intents or dialogue; the boundary with ``skill`` is ``audio.events``.
+The bottom layer: it imports nothing from ``skill``. Everything arrives at the recognizer as
+16 kHz 16-bit mono (``audio.events``); errors are the layer's own (``audio.errors``).
 """

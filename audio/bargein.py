@@ -15,7 +15,7 @@ from typing import Any
 
 from .events import RATE, AudioChunk
 
-log = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 BARGE_IN_WORDS = ("stop", "pause", "quiet", "be quiet", "cancel", "enough", "shush")
 MIN_CONFIDENCE = 0.8
@@ -58,7 +58,7 @@ class BargeIn:
         confidence = min(float(w.get("conf", 0.0)) for w in words)
         own = self._speaking_text().lower()
         if confidence < self._min_confidence or text in own:
-            log.debug("barge-in ignored %r (%.2f)", text, confidence)
+            _LOGGER.debug("barge-in ignored %r (%.2f)", text, confidence)
             return
-        log.info("barge-in: heard %r (%.2f)", text, confidence)
+        _LOGGER.info("barge-in: heard %r (%.2f)", text, confidence)
         raise BargeInHeard(text)

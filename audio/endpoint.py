@@ -18,7 +18,7 @@ import numpy as np
 
 from .events import RATE, WIDTH, AudioChunk
 
-log = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 EventKind = Literal["speech_started", "speech", "speech_ended"]
 
@@ -115,13 +115,13 @@ class Endpointer:
             self._silent_run = 0
             audio = b"".join(self._preroll)
             self._preroll.clear()
-            log.debug("speech started at %.2f s", at)
+            _LOGGER.debug("speech started at %.2f s", at)
             return [EndpointEvent("speech_started", at, audio)]
         self._silent_run = 0 if voiced else self._silent_run + 1
         events = [EndpointEvent("speech", at, frame)]
         if self._silent_run >= self.silence_frames:
             self.in_speech = False
             self._voiced_run = 0
-            log.debug("speech ended at %.2f s", at)
+            _LOGGER.debug("speech ended at %.2f s", at)
             events.append(EndpointEvent("speech_ended", at))
         return events

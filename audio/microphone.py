@@ -18,15 +18,14 @@ from dataclasses import dataclass
 from types import ModuleType, TracebackType
 from typing import Any, Protocol
 
-from skill.errors import AudioError
-
 from .convert import ChunkConverter
 from .endpoint import Endpointer
+from .errors import AudioError
 from .events import RATE, WIDTH, AudioChunk, Transcript
 from .recognizer import join_transcripts
 from .strategies import SpeechToText
 
-log = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 DEFAULT_BLOCK_MS = 30
 # Audio kept when the consumer falls behind; newer blocks are dropped beyond this.
@@ -108,7 +107,7 @@ def find_device(name_or_index: int | str | None) -> int | None:
     if not matches:
         raise _unknown_device(name_or_index, devices)
     if len(matches) > 1:
-        log.info("%r matches %d devices; using %s", wanted, len(matches), matches[0])
+        _LOGGER.info("%r matches %d devices; using %s", wanted, len(matches), matches[0])
     return matches[0].index
 
 
@@ -186,7 +185,9 @@ class Microphone:
                 native = int(sd.query_devices(index, kind="input")["default_samplerate"])
                 if native == self.rate:
                     raise
-                log.info("microphone does not take %d Hz; recording at %d Hz", self.rate, native)
+                _LOGGER.info(
+                    "microphone does not take %d Hz; recording at %d Hz", self.rate, native
+                )
                 stream = self._open(sd, index, native)
                 self._stream_rate = native
             stream.start()
@@ -205,7 +206,7 @@ class Microphone:
                 stream.close()
             except Exception as error:
                 # Closing a stream whose device vanished can fail too; nothing is left to do.
-                log.debug("closing the microphone stream failed: %s", error)
+                _LOGGER.debug("closing the microphone stream failed: %s", error)
 
     def __enter__(self) -> Microphone:
         self.start()
@@ -271,7 +272,7 @@ def listen(
     for chunk in mic.chunks(timeout):
         heard_seconds += chunk.seconds
         if wait_seconds is not None and heard_seconds > wait_seconds and not speech_seconds:
-            log.info("no speech in %.1f s of audio", heard_seconds)
+            _LOGGER.info("no speech in %.1f s of audio", heard_seconds)
             return Transcript(text="", confidence=0.0, source=recognizer.source)
         for event in endpointer.feed(chunk):
             if event.audio:
@@ -282,7 +283,7 @@ def listen(
             if event.kind == "speech_ended" or speech_seconds >= max_seconds:
                 parts.append(recognizer.finish())
                 transcript = join_transcripts(parts, recognizer.source)
-                log.info(
+                _LOGGER.info(
                     "heard %r (%.2f s of speech, %.2f s listening)",
                     transcript.text,
                     speech_seconds,

@@ -1,40 +1,33 @@
-"""Finding, checking, loading and downloading the Vosk speech model.
+"""Finding, checking and loading the Vosk speech model.
 
-Where the model comes from, in order: an explicit path (CLI ``--model``), the environment
-variable ``NECK_COACH_MODEL``, the repository's ``models/`` folder filled by ``make setup``, and
-finally the user data folder that ``neck-coach model download`` fills. Every failure is a
-``ModelError`` naming what is missing and the ways to get a model.
+Where the model comes from, in order: an explicit path, the environment variable
+``NECK_COACH_MODEL``, the ``models/`` folder of a source checkout (filled by the set-up), and
+the user data folder (filled by the download). All of them hold the same model under the same
+name, ``MODEL_NAME``. A model is usable only once Vosk has loaded it, created a recognizer on
+it and decoded a moment of audio: a truncated graph file passes a look at the folder and fails
+only there. Every failure is a ``ModelError`` saying what is wrong with which folder.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import shutil
-import stat
-import tempfile
 import threading
-import urllib.error
-import urllib.request
-import zipfile
-from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skill.errors import ModelError
+from .errors import ModelError
+from .events import RATE, WIDTH
 
 if TYPE_CHECKING:
     import vosk
 
-log = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 ENV_VAR = "NECK_COACH_MODEL"
-REPO_MODEL_NAME = "vosk-model-en-us-0.3.45"
-SMALL_MODEL_NAME = "vosk-model-small-en-us-0.15"
-OFFICIAL_SMALL_EN_URL = f"https://alphacephei.com/vosk/models/{SMALL_MODEL_NAME}.zip"
-# The official archive (41,205,931 bytes); the site publishes no checksum, so this one is pinned.
-OFFICIAL_SMALL_EN_SHA256 = "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"
+MODEL_VERSION = "0.3.45"
+# Alpha Cephei's small US English model as published in the vosk-model-en Android package.
+MODEL_NAME = f"vosk-model-en-us-{MODEL_VERSION}"
 
 REQUIRED_FILES = (
     "am/final.mdl",
@@ -50,27 +43,30 @@ REQUIRED_FILES = (
 # A dynamic graph (accepts a runtime grammar) or a static one.
 GRAPHS = (("graph/HCLr.fst", "graph/Gr.fst"), ("graph/HCLG.fst",))
 
-HOW_TO_GET = (
-    "Get a model with `make setup` (in the repository) or `neck-coach model download`, "
-    f"or point to one with --model PATH or {ENV_VAR}=PATH."
-)
-
-DOWNLOAD_BLOCK = 1 << 16
-
 _loaded: dict[Path, vosk.Model] = {}
 _load_lock = threading.Lock()
+# Kaldi prints warnings straight to stderr; they are for a debug log, not a person's terminal.
+_KALDI_QUIET = -2  # errors only
+_KALDI_VERBOSE = 0  # warnings and notes
+_kaldi_level = _KALDI_QUIET
 
 
-def repo_model_dir() -> Path:
-    """The model ``make setup`` unpacks: ``models/`` beside the ``audio`` package."""
-    return Path(__file__).resolve().parent.parent / "models" / REPO_MODEL_NAME
+def set_recognizer_logging(verbose: bool) -> None:
+    """Let Kaldi print its warnings (verbose) or only its errors; before any model loads."""
+    global _kaldi_level
+    _kaldi_level = _KALDI_VERBOSE if verbose else _KALDI_QUIET
 
 
-def user_model_dir() -> Path:
-    """Where ``neck-coach model download`` puts the small English model."""
+def checkout_models_dir() -> Path:
+    """``models/`` at the top of a source checkout (the set-up fills it); absent when installed."""
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+def user_models_dir() -> Path:
+    """The per-user folder the download fills."""
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("neck-coach")) / "models" / SMALL_MODEL_NAME
+    return Path(user_data_dir("neck-coach")) / "models"
 
 
 def locate_model(explicit: str | Path | None = None) -> Path:
@@ -80,14 +76,27 @@ def locate_model(explicit: str | Path | None = None) -> Path:
     rather than silently replaced by another model.
     """
     if explicit is not None:
-        return Path(explicit).expanduser()
+        return _expand(str(explicit))
     from_env = os.environ.get(ENV_VAR, "").strip()
     if from_env:
-        return Path(from_env).expanduser()
-    repo = repo_model_dir()
-    if repo.is_dir():
-        return repo
-    return user_model_dir()
+        return _expand(from_env)
+    checkout = checkout_models_dir() / MODEL_NAME
+    if checkout.is_dir():
+        return checkout
+    return user_models_dir() / MODEL_NAME
+
+
+def _expand(text: str) -> Path:
+    """``~`` and ``~user`` expanded; an unknown user or an empty path is a ``ModelError``."""
+    if not text.strip():
+        raise ModelError("The speech model path is empty.")
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # "~someone" for a user this machine does not have
+        path = Path(text)
+    if str(path).startswith("~"):
+        raise ModelError(f"Cannot find the home folder in the speech model path {text!r}.")
+    return path
 
 
 def missing_files(path: Path) -> list[str]:
@@ -99,148 +108,71 @@ def missing_files(path: Path) -> list[str]:
     return missing
 
 
+def looks_like_a_model(path: Path) -> bool:
+    """Whether ``path`` holds at least part of a Vosk model (so replacing it loses nothing else)."""
+    return (path / "am").is_dir() or (path / "conf" / "model.conf").is_file()
+
+
 def check_model(path: str | Path) -> Path:
     """``path`` as an absolute Path if it holds a complete Vosk model, else ``ModelError``."""
-    path = Path(path).expanduser()
+    path = _expand(str(path))
     if not path.is_dir():
-        raise ModelError(f"No speech model at {path}. {HOW_TO_GET}")
+        raise ModelError(f"No speech model at {path}.")
     missing = missing_files(path)
-    if missing:
+    if not missing:
+        return path.resolve()
+    if looks_like_a_model(path):
         raise ModelError(
             f"The speech model at {path} is incomplete: missing {', '.join(missing)}. "
-            f"Delete the folder and get it again. {HOW_TO_GET}"
+            "Delete that model folder and get it again."
         )
-    return path.resolve()
+    raise ModelError(f"{path} is not a speech model folder (it has no {missing[0]}).")
 
 
 def load_model(path: str | Path | None = None) -> vosk.Model:
-    """The checked model at ``path`` (located if None), loaded once per process."""
+    """The checked, verified model at ``path`` (located if None), loaded once per process."""
     checked = check_model(locate_model(path))
     with _load_lock:
         cached = _loaded.get(checked)
         if cached is not None:
             return cached
-        try:
-            import vosk
-        except (ImportError, OSError) as error:
-            raise ModelError(
-                f"The vosk package cannot be loaded ({error}). Reinstall it: pip install vosk"
-            ) from error
-        # Kaldi logs every loading step to stderr otherwise.
-        vosk.SetLogLevel(-1)
-        try:
-            model = vosk.Model(str(checked))
-        except Exception as error:
-            raise ModelError(
-                f"Vosk could not load the model at {checked} ({error}); it may be damaged. "
-                f"Delete the folder and get it again. {HOW_TO_GET}"
-            ) from error
+        model = _load(checked)
+        verify_model(model, checked)
         _loaded[checked] = model
-        log.info("loaded speech model %s", checked)
+        _LOGGER.info("loaded speech model %s", checked)
         return model
 
 
-def _is_symlink(member: zipfile.ZipInfo) -> bool:
-    return stat.S_ISLNK(member.external_attr >> 16)
-
-
-def _unsafe_reason(member: zipfile.ZipInfo, target: Path) -> str | None:
-    name = member.filename
-    pure = PurePosixPath(name.replace("\\", "/"))
-    if pure.is_absolute() or (len(name) > 1 and name[1] == ":"):
-        return "absolute path"
-    if ".." in pure.parts:
-        return "'..' in path"
-    if _is_symlink(member):
-        return "symbolic link"
-    resolved = (target / pure).resolve()
-    if not resolved.is_relative_to(target.resolve()):
-        return "escapes the target folder"
-    return None
-
-
-def safe_extract(archive: Path, target: Path) -> None:
-    """Extract ``archive`` into ``target``; refuses it all if any member could escape."""
+def _load(path: Path) -> vosk.Model:
     try:
-        with zipfile.ZipFile(archive) as zipped:
-            members = zipped.infolist()
-            for member in members:
-                reason = _unsafe_reason(member, target)
-                if reason:
-                    raise ModelError(
-                        f"The model archive {archive.name} is unsafe: member {member.filename!r} "
-                        f"({reason}). Nothing was extracted. Download it again from the official "
-                        "site."
-                    )
-            zipped.extractall(target)
-    except zipfile.BadZipFile as error:
+        import vosk
+    except (ImportError, OSError) as error:
         raise ModelError(
-            f"The model archive {archive.name} is not a valid zip file ({error}). "
-            "Download it again."
+            f"The vosk package cannot be loaded ({error}). Reinstall it: pip install vosk"
+        ) from error
+    vosk.SetLogLevel(_kaldi_level)
+    try:
+        return vosk.Model(str(path))
+    except Exception as error:
+        raise ModelError(
+            f"Vosk could not load the speech model at {path} ({error}); it may be damaged. "
+            "Delete that model folder and get it again."
         ) from error
 
 
-def _fetch(
-    url: str, into: Path, progress: Callable[[int, int], None] | None, timeout: float
-) -> str:
-    """Stream ``url`` into the file ``into``; returns the sha256 of what was written."""
-    digest = hashlib.sha256()
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, into.open("wb") as out:
-            total = int(response.headers.get("Content-Length") or 0)
-            done = 0
-            while block := response.read(DOWNLOAD_BLOCK):
-                out.write(block)
-                digest.update(block)
-                done += len(block)
-                if progress is not None:
-                    progress(done, total)
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-        raise ModelError(
-            f"Cannot reach {url} to download the speech model ({error}). Check the network, or "
-            f"download the zip on another machine, unzip it and point to it with --model PATH or "
-            f"{ENV_VAR}=PATH (or run `make setup` in the repository)."
-        ) from error
-    return digest.hexdigest()
+def verify_model(model: vosk.Model, path: Path) -> None:
+    """Create a recognizer on ``model`` and decode a quarter second of silence with it.
 
-
-def download_model(
-    dest_dir: str | Path | None = None,
-    url: str = OFFICIAL_SMALL_EN_URL,
-    sha256: str = OFFICIAL_SMALL_EN_SHA256,
-    progress: Callable[[int, int], None] | None = None,
-    timeout: float = 30.0,
-) -> Path:
-    """Download, verify and safely unpack a model zip; returns the checked model folder.
-
-    ``dest_dir`` is the folder that will contain the model (default: the user data folder). The
-    zip's single top-level folder becomes ``dest_dir/<that name>``, replacing an older copy only
-    once the new one is complete. ``progress(done_bytes, total_bytes)`` gets total 0 if unknown.
+    Loading reads only some of the files; a damaged graph shows up when a recognizer is made.
     """
-    dest = Path(dest_dir).expanduser() if dest_dir is not None else user_model_dir().parent
-    dest.mkdir(parents=True, exist_ok=True)
-    # Work inside dest so the final rename stays on one filesystem.
-    with tempfile.TemporaryDirectory(dir=dest, prefix=".download-") as work_name:
-        work = Path(work_name)
-        archive = work / "model.zip"
-        actual = _fetch(url, archive, progress, timeout)
-        if actual != sha256.lower():
-            raise ModelError(
-                f"The download from {url} is corrupt or not the expected model "
-                f"(sha256 {actual}, expected {sha256}). Try again later."
-            )
-        unpacked = work / "unpacked"
-        unpacked.mkdir()
-        safe_extract(archive, unpacked)
-        tops = [entry for entry in unpacked.iterdir()]
-        model_root = tops[0] if len(tops) == 1 and tops[0].is_dir() else unpacked
-        name = model_root.name if model_root is not unpacked else Path(url).stem
-        check_model(model_root)
-        final = dest / name
-        if final.exists():
-            old = work / "previous"
-            final.rename(old)
-        model_root.rename(final)
-        shutil.rmtree(work / "previous", ignore_errors=True)
-    log.info("speech model installed at %s", final)
-    return check_model(final)
+    import vosk
+
+    try:
+        recognizer = vosk.KaldiRecognizer(model, RATE)
+        recognizer.AcceptWaveform(bytes(RATE * WIDTH // 4))
+        recognizer.FinalResult()
+    except Exception as error:
+        raise ModelError(
+            f"The speech model at {path} loads but cannot recognize speech ({error}); a file in "
+            "it is damaged. Delete that model folder and get it again."
+        ) from error

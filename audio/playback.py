@@ -11,10 +11,10 @@ import threading
 from types import ModuleType
 from typing import Any
 
-from audio.synthesis import Pcm
-from skill.errors import AudioError
+from .errors import AudioError
+from .synthesis import Pcm
 
-log = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 BLOCK_SECONDS = 0.05  # stop() takes effect within one block
 DEVICES_HINT = "List the sound devices with: python -m sounddevice"
@@ -64,7 +64,7 @@ class Player:
                     completed = False
                     break
                 if stream.write(pcm.samples[start : start + block].reshape(-1, 1)):
-                    log.debug("output underflow at %.2f s", start / pcm.rate)
+                    _LOGGER.debug("output underflow at %.2f s", start / pcm.rate)
             if completed:
                 stream.stop()  # waits for the buffered tail to play
             else:
@@ -76,14 +76,14 @@ class Player:
             ) from error
         finally:
             stream.close(ignore_errors=True)
-        log.debug("played %.2f s of audio, completed=%s", pcm.seconds, completed)
+        _LOGGER.debug("played %.2f s of audio, completed=%s", pcm.seconds, completed)
         return completed
 
     def _open(self, sd: ModuleType, rate: int, block: int) -> Any:
         try:
             # query_devices gives a clearer error than OutputStream for a missing device.
             info = sd.query_devices(self.device, kind="output")
-            log.debug("output device: %s", info["name"])
+            _LOGGER.debug("output device: %s", info["name"])
             return sd.OutputStream(
                 samplerate=rate, channels=1, dtype="int16", device=self.device, blocksize=block
             )

@@ -19,7 +19,7 @@ from .events import CHANNELS, RATE, WIDTH, AudioChunk, Transcript
 if TYPE_CHECKING:
     import vosk
 
-log = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 UNKNOWN = "[unk]"
 
@@ -38,7 +38,7 @@ def build_grammar(model: vosk.Model, phrases: Sequence[str]) -> list[str]:
     split = [phrase.lower().split() for phrase in phrases]
     _, unknown = known_words(model, {word for words in split for word in words})
     if unknown:
-        log.info(
+        _LOGGER.info(
             "grammar words missing from the speech model's vocabulary are ignored: %s",
             ", ".join(sorted(unknown)),
         )

@@ -11,13 +11,11 @@ import logging
 import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 
-from audio.events import Utterance
-from audio.playback import Player
-from audio.synthesis import Pcm, Synthesizer
+from .playback import Player
+from .synthesis import Pcm, Synthesizer
 
-log = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before
 # whitespace, or at a line break; "e.g. this" is rare enough in spoken answers to accept.
@@ -57,16 +55,6 @@ class Speech:
         """Speak ``text``; return True if it was all said, False if ``stop()`` interrupted."""
         return self._say_sentences(split_sentences(text))
 
-    def say_utterance(self, utterance: Utterance) -> bool:
-        sentences = list(utterance.sentences) or split_sentences(utterance.text)
-        return self._say_sentences(sentences)
-
-    def render(self, text: str, path: str | Path) -> Pcm:
-        """Write all of ``text`` to a WAV file at ``path`` without playing it."""
-        pcm = self.synthesizer.synthesize(text)
-        pcm.write_wav(path)
-        return pcm
-
     def _say_sentences(self, sentences: list[str]) -> bool:
         with self._cancel_lock:
             cancel = self._cancel
@@ -91,7 +79,7 @@ class Speech:
                 if index + 1 < len(sentences):
                     upcoming = pool.submit(self.synthesizer.synthesize, sentences[index + 1])
                 if cancel.is_set() or not self.player.play(pcm, cancel=cancel):
-                    log.debug("stopped during sentence %d of %d", index + 1, len(sentences))
+                    _LOGGER.debug("stopped during sentence %d of %d", index + 1, len(sentences))
                     if upcoming is not None:
                         upcoming.cancel()
                     return False

@@ -10,7 +10,6 @@ import sys
 import tempfile
 import threading
 import time
-import wave
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +18,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from audio.events import AudioChunk
-from skill.errors import AudioError
+from .errors import AudioError, UnknownVoiceError
+from .wavfile import read_native
 
-log = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 MIN_RATE = 80  # words per minute; espeak-ng's own limits
 MAX_RATE = 450
@@ -34,7 +33,6 @@ ESPEAK_SAMPLE_RATE = 22050  # what the espeak driver always writes
 SYNTHESIS_TIMEOUT = 10.0  # seconds, plus TIMEOUT_PER_CHARACTER for each character of text
 TIMEOUT_PER_CHARACTER = 0.01
 
-VOICES_HINT = "See the installed voices with: neck-coach voices"
 INSTALL_HINT = "Install the speech synthesizer with: sudo apt-get install espeak-ng"
 
 Samples = npt.NDArray[np.int16]
@@ -57,37 +55,6 @@ class Pcm:
     def seconds(self) -> float:
         return len(self.samples) / self.rate
 
-    def to_chunk(self) -> AudioChunk:
-        return AudioChunk(audio=self.samples.astype("<i2").tobytes(), rate=self.rate)
-
-    def write_wav(self, path: str | Path) -> Path:
-        path = Path(path)
-        try:
-            with wave.open(str(path), "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(self.rate)
-                out.writeframes(self.samples.astype("<i2").tobytes())
-        except OSError as error:
-            raise AudioError(f"Cannot write the WAV file {path}: {error}") from error
-        return path
-
-    @classmethod
-    def read_wav(cls, path: str | Path) -> Pcm:
-        """Read a mono 16-bit WAV file, the kind espeak-ng and ``write_wav`` produce."""
-        try:
-            with wave.open(str(path), "rb") as wav:
-                if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
-                    raise AudioError(
-                        f"{path} is not mono 16-bit audio "
-                        f"({wav.getnchannels()} channels, {8 * wav.getsampwidth()} bits)."
-                    )
-                data = wav.readframes(wav.getnframes())
-                rate = wav.getframerate()
-        except (OSError, wave.Error, EOFError) as error:
-            raise AudioError(f"Cannot read the WAV file {path}: {error}") from error
-        return cls(np.frombuffer(data, dtype="<i2").astype(np.int16), rate)
-
 
 @dataclass(frozen=True)
 class VoiceInfo:
@@ -99,7 +66,7 @@ class VoiceInfo:
 def _log_driver_output(*args: object, **_: object) -> None:
     """Stands in for ``print`` inside pyttsx3's espeak driver, which announces every file it
     saves ("Audio saved to ..."); the person using the coach must never see that."""
-    log.debug("pyttsx3: %s", " ".join(str(arg) for arg in args))
+    _LOGGER.debug("pyttsx3: %s", " ".join(str(arg) for arg in args))
 
 
 class _Engine:
@@ -157,7 +124,7 @@ class _Engine:
             cls.wait_until_idle(time.monotonic() + SYNTHESIS_TIMEOUT)
             engine.runAndWait()
             cls._engine = engine
-            log.debug("pyttsx3 engine ready, default voice %r", cls._default_voice)
+            _LOGGER.debug("pyttsx3 engine ready, default voice %r", cls._default_voice)
         return cls._engine
 
     @classmethod
@@ -273,8 +240,9 @@ class Synthesizer:
                 else:
                     problem = "produced no audio"
                 raise AudioError(f"The speech synthesizer {problem}. {INSTALL_HINT}")
-            pcm = Pcm.read_wav(path)
-        log.debug(
+            samples, rate = read_native(path)
+            pcm = Pcm(samples[:, 0], rate)
+        _LOGGER.debug(
             "synthesized %.2f s of speech in %.3f s: %r",
             pcm.seconds,
             time.monotonic() - started,
@@ -304,10 +272,9 @@ def find_voice(voices: list[VoiceInfo], wanted: str) -> VoiceInfo:
     if len(partial) == 1:
         return partial[0]
     if not partial:
-        raise AudioError(f"No voice called {wanted!r} is installed. {VOICES_HINT}")
+        raise UnknownVoiceError(f"No voice called {wanted!r} is installed.")
     names = ", ".join(f"{v.name} ({v.id})" for v in partial[:5])
     more = f" and {len(partial) - 5} more" if len(partial) > 5 else ""
-    raise AudioError(
-        f"The voice {wanted!r} matches several voices: {names}{more}. "
-        f"Give the full name or id. {VOICES_HINT}"
+    raise UnknownVoiceError(
+        f"The voice {wanted!r} matches several voices: {names}{more}. Give the full name or id."
     )

@@ -39,8 +39,10 @@ from audio.model import load_model
 from audio.recognizer import Recognizer, join_transcripts, known_words
 from audio.strategies import Corrected, Corrector, Hybrid, SpeechToText, vocabulary_grammar
 from skill.data import SkillData, default_data_dir, load_skill_data
-from skill.dialogue import ROUTINE_CONTROLS, DialogueManager, Response
+from skill.dialogue import DialogueManager
 from skill.matcher import Matcher
+from skill.response import Response
+from skill.vocabulary import ROUTINE_ONLY as ROUTINE_CONTROLS
 
 from .audio_set import Question, Sample
 from .peers import FALLBACK, FuzzyPeer, HassilPeer, PeerAnswer
@@ -293,7 +295,7 @@ def make_context(strategies: Sequence[str], with_model: bool = True) -> Context:
         matcher=matcher,
         template=template,
         model=model,
-        sentences=matcher.spoken_sentences,
+        sentences=list(matcher.spoken_sentences),
         peers=peers,
         model_load_s=model_load,
         setup_s=time.perf_counter() - began,

@@ -4,10 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MODEL_VERSION=0.3.45
-MODEL_SHA256=8a5792fccaf873b4745dbd1b3fe19d8a77a15898e806674020eea820424771cd
-MODEL_DIR=models/vosk-model-en-us-$MODEL_VERSION
-APT_PACKAGES=(espeak-ng libespeak-ng1 alsa-utils libasound2 libportaudio2 sox unzip maven)
+MODEL_DIR=models/vosk-model-en-us-0.3.45  # audio.model.MODEL_NAME
+APT_PACKAGES=(espeak-ng libespeak-ng1 alsa-utils libasound2 libportaudio2 sox)
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -42,25 +40,12 @@ if [ ! -f "$stamp" ]; then
     touch "$stamp"
 fi
 
-if [ ! -f "$MODEL_DIR/am/final.mdl" ]; then
-    say "fetching the Vosk English model $MODEL_VERSION from Maven Central"
-    mkdir -p models/.cache
-    aar=models/.cache/vosk-model-en-$MODEL_VERSION.aar
-    if [ ! -f "$aar" ]; then
-        mvn -B -q dependency:copy \
-            -Dartifact=com.alphacephei:vosk-model-en:$MODEL_VERSION:aar \
-            -DoutputDirectory=models/.cache
-    fi
-    echo "$MODEL_SHA256  $aar" | sha256sum -c --quiet - || {
-        say "the model archive's checksum does not match; delete $aar and run again"
-        exit 1
-    }
-    rm -rf models/.unpack && mkdir -p models/.unpack
-    unzip -q -o "$aar" 'assets/model-en-us/*' -d models/.unpack
-    rm -rf "$MODEL_DIR"
-    mv models/.unpack/assets/model-en-us "$MODEL_DIR"
-    rm -rf models/.unpack
-fi
+# The pinned model from Maven Central over HTTPS (checksum checked, unpacked safely); a no-op
+# when it is already there.
+.venv/bin/neck-coach model download --to models >/dev/null || {
+    say "the speech model could not be fetched; see the message above"
+    exit 1
+}
 for f in am/final.mdl conf/model.conf conf/mfcc.conf graph/HCLr.fst graph/Gr.fst \
     graph/phones/word_boundary.int ivector/final.ie; do
     [ -f "$MODEL_DIR/$f" ] || { say "model file missing: $MODEL_DIR/$f; delete $MODEL_DIR and run again"; exit 1; }

@@ -1,6 +1,5 @@
-"""Neck Coach's brain: intents, dialogue, article content, stretch routines and the CLI.
+"""Neck Coach's brain: intents, matching, safety, content, dialogue and routines.
 
-Nothing in this package records or plays sound; that lives in ``audio``.
+It imports from ``audio`` (the layer below) and never from ``skill.app`` (the face above); it
+never prints, exits or reads options.
 """
-
-__version__ = "0.1.0"

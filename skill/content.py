@@ -1,23 +1,31 @@
-"""The article's content as the skill speaks it.
+"""Everything Neck Coach says, as written in ``content/answers.yaml``, parsed once.
 
-``content/answers.yaml`` is parsed once into frozen dataclasses.
+* ``answers``: the article's facts in the project's own words, each short enough to speak (a
+  first part and optional "tell me more" parts), each naming the article sections it comes from
+  and carrying ``ask``, the plain way a person would ask for it (clarifying questions offer it);
+* ``suggestions``: curated example questions offered when a question cannot be answered;
+* ``actions``: what each dialogue action does, in words a clarifying question can offer;
+* ``prompts``: the conversation's own lines, with ``{placeholders}``;
+* ``routine``: what the coach says while it guides a routine (``RoutineScript``).
 
-Each answer is written in the project's own words, is short enough to speak (a first part and
-optional "tell me more" parts), and names the article sections it comes from.
+No spoken sentence lives in Python code; this module checks that every one the code needs is
+here, with its file and line when it is missing or malformed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .errors import DataError
+from .vocabulary import ACTIONS
 from .yamlfile import LineDict, Problems, load_yaml
 
 MAX_SPOKEN_WORDS = 40
 
-_ANSWER_KEYS = {"sources", "text", "more", "related"}
+_ANSWER_KEYS = {"sources", "text", "more", "related", "ask"}
+_FILE_KEYS = {"sections", "answers", "suggestions", "actions", "prompts", "routine"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,7 @@ class Answer:
     text: str
     more: tuple[str, ...]
     sources: tuple[str, ...]
+    ask: str
     related: tuple[str, ...] = ()
 
     @property
@@ -34,10 +43,43 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class RoutineScript:
+    """The lines a routine is guided with, around each step's own instruction."""
+
+    paused: str
+    resumed: str
+    stopped: str
+    step: str  # {number} {count} {name}
+    side: str  # {side}
+    hold: str
+    halfway: str
+    countdown: tuple[str, ...]  # "one", "two", "three": said on the last seconds of a hold
+    release: str
+    back: str
+    first_step: str
+    from_start: str
+    step_again: str
+    once_more: str
+    slower: str
+    faster: str
+    slowest: str
+    fastest: str
+
+    def step_heading(self, number: int, count: int, name: str) -> str:
+        return self.step.format(number=number, count=count, name=name.rstrip("."))
+
+    def side_line(self, side: str) -> str:
+        return self.side.format(side=side.capitalize())
+
+
+@dataclass(frozen=True)
 class Content:
     sections: tuple[str, ...]
     answers: Mapping[str, Answer]
+    suggestions: tuple[str, ...]
+    actions: Mapping[str, str]
     prompts: Mapping[str, str]
+    routine: RoutineScript
 
     def prompt(self, key: str, **values: str) -> str:
         """A conversation prompt with its ``{placeholders}`` filled in."""
@@ -54,17 +96,20 @@ REQUIRED_PROMPTS = (
     "help",
     "fallback",
     "clarify",
+    "source_line",
+    "stopped_speaking",
     "red_flag",
     "red_flag_routine",
     "nothing_to_repeat",
     "no_more",
     "goodbye",
+    "greeting",
     "thanks",
     "yes_no_without_question",
     "start_over",
     "routine_choice",
-    "routine_stopped",
-    "routine_done",
+    "list_routines",
+    "routine_start",
     "not_in_routine",
     "empty_input",
 )
@@ -80,45 +125,92 @@ def load_content(path: Path) -> Content:
     top = problems.expect_mapping(path, load_yaml(path), 1, "the answers file")
     if top is None:
         raise DataError(problems.items)
-    problems.check_keys(
-        path,
-        top,
-        {"sections", "answers", "prompts"},
-        {"sections", "answers", "prompts"},
-        "the file",
-    )
+    problems.check_keys(path, top, _FILE_KEYS, _FILE_KEYS, "the file")
     sections = tuple(
         problems.expect_text_list(
             path, top.get("sections", []), top.line_of("sections"), "sections"
         )
     )
+    answers = _answers(problems, path, top, sections)
+    suggestions = problems.expect_text_list(
+        path, top.get("suggestions", []), top.line_of("suggestions"), "suggestions"
+    )
+    if "suggestions" in top and len(suggestions) < 2:
+        problems.add(path, top.line_of("suggestions"), "give at least two suggestions")
+    actions = _text_mapping(problems, path, top, "actions")
+    for action in sorted(ACTIONS - actions.keys()):
+        problems.add(path, top.line_of("actions"), f"actions: say what {action!r} does")
+    for action in sorted(actions.keys() - ACTIONS):
+        problems.add(path, top.line_of("actions"), f"actions: unknown action {action!r}")
+    prompts = _text_mapping(problems, path, top, "prompts")
+    for key in REQUIRED_PROMPTS:
+        if key not in prompts and "prompts" in top:
+            problems.add(path, top.line_of("prompts"), f"missing prompt {key!r}")
+    routine = _routine_script(problems, path, top)
+    problems.raise_if_any()
+    assert routine is not None  # every problem that leaves it None was reported above
+    return Content(
+        sections=sections,
+        answers=answers,
+        suggestions=tuple(suggestions),
+        actions=actions,
+        prompts=prompts,
+        routine=routine,
+    )
+
+
+def _answers(
+    problems: Problems, path: Path, top: LineDict, sections: tuple[str, ...]
+) -> dict[str, Answer]:
     answers: dict[str, Answer] = {}
-    raw_answers = problems.expect_mapping(
+    raw = problems.expect_mapping(
         path, top.get("answers", LineDict()), top.line_of("answers"), "answers"
     )
-    for key, body in (raw_answers or {}).items():
-        line = raw_answers.line_of(key) if raw_answers is not None else 0
-        answer = _answer(problems, path, line, key, body, sections)
+    if raw is None:
+        return answers
+    for key, body in raw.items():
+        answer = _answer(problems, path, raw.line_of(key), key, body, sections)
         if answer is not None:
             answers[key] = answer
     for key, answer in answers.items():
         for other in answer.related:
             if other not in answers:
-                problems.add(path, 0, f"answer {key!r} relates to unknown answer {other!r}")
-    prompts: dict[str, str] = {}
-    raw_prompts = problems.expect_mapping(
-        path, top.get("prompts", LineDict()), top.line_of("prompts"), "prompts"
+                problems.add(
+                    path, raw.line_of(key), f"answer {key!r} relates to unknown answer {other!r}"
+                )
+    return answers
+
+
+def _text_mapping(problems: Problems, path: Path, top: LineDict, name: str) -> dict[str, str]:
+    raw = problems.expect_mapping(path, top.get(name, LineDict()), top.line_of(name), name)
+    out: dict[str, str] = {}
+    for key, value in (raw or {}).items():
+        line = raw.line_of(key) if raw is not None else 0
+        text = problems.expect_text(path, value, line, f"{name}: {key!r}")
+        if text is not None:
+            out[str(key)] = text
+    return out
+
+
+def _routine_script(problems: Problems, path: Path, top: LineDict) -> RoutineScript | None:
+    raw = problems.expect_mapping(
+        path, top.get("routine", LineDict()), top.line_of("routine"), "routine"
     )
-    if raw_prompts is not None:
-        for key, value in raw_prompts.items():
-            text = problems.expect_text(path, value, raw_prompts.line_of(key), f"prompt {key!r}")
-            if text is not None:
-                prompts[key] = text
-        for key in REQUIRED_PROMPTS:
-            if key not in prompts:
-                problems.add(path, raw_prompts.line, f"missing prompt {key!r}")
-    problems.raise_if_any()
-    return Content(sections=sections, answers=answers, prompts=prompts)
+    if raw is None:
+        return None
+    names = {f.name for f in fields(RoutineScript)}
+    if not problems.check_keys(path, raw, names, names, "routine"):
+        return None
+    values: dict[str, str | tuple[str, ...]] = {}
+    for name in sorted(names):
+        line = raw.line_of(name)
+        if name == "countdown":
+            values[name] = tuple(
+                problems.expect_text_list(path, raw[name], line, "routine: countdown")
+            )
+        else:
+            values[name] = problems.expect_text(path, raw[name], line, f"routine: {name}") or ""
+    return RoutineScript(**values)  # type: ignore[arg-type]
 
 
 def _answer(
@@ -127,9 +219,11 @@ def _answer(
     mapping = problems.expect_mapping(path, body, line, f"answer {key!r}")
     if mapping is None:
         return None
-    if not problems.check_keys(path, mapping, _ANSWER_KEYS, {"sources", "text"}, f"answer {key!r}"):
+    required = {"sources", "text", "ask"}
+    if not problems.check_keys(path, mapping, _ANSWER_KEYS, required, f"answer {key!r}"):
         return None
     text = problems.expect_text(path, mapping["text"], mapping.line_of("text"), f"{key}.text")
+    ask = problems.expect_text(path, mapping["ask"], mapping.line_of("ask"), f"{key}.ask")
     more = problems.expect_text_list(
         path, mapping.get("more", []), mapping.line_of("more"), f"{key}.more"
     )
@@ -154,6 +248,6 @@ def _answer(
                 f"answer {key!r} has a part of {_words(part)} words; keep it to "
                 f"{MAX_SPOKEN_WORDS} and move the rest to 'more'",
             )
-    if text is None:
+    if text is None or ask is None:
         return None
-    return Answer(key, text, tuple(more), tuple(sources), tuple(related))
+    return Answer(key, text, tuple(more), tuple(sources), ask, tuple(related))

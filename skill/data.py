@@ -1,28 +1,44 @@
 """Loading all of the skill's data at once and checking the files against each other.
 
-Each loader validates its own file; this module adds the cross-file checks (every response an
+The data is three folders: ``intents/``, ``content/`` and ``routines/``. An installed package
+carries them as package data (``skill/resources/``); a source checkout reads them where they are
+edited, at its top level; ``$NECK_COACH_DATA`` or an explicit folder overrides both.
+
+Each loader validates its own files; this module adds the cross-file checks (every response an
 intent can produce exists, every routine a template names exists) and reports every problem from
-every file together, so ``neck-coach validate`` shows the whole picture in one run.
+every file together, so one validation run shows the whole picture.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from .content import Content, load_content
 from .errors import DataError, Problem
-from .intents import IntentSet, load_intents
+from .intents import IntentSet
+from .intents_file import load_intents
 from .routines import Routine, load_routines
 
 ENV_DATA_DIR = "NECK_COACH_DATA"
+FOLDERS = ("intents", "content", "routines")
 
 
 def default_data_dir() -> Path:
-    """The folder holding intents/, content/ and routines/: $NECK_COACH_DATA or the project root."""
+    """The folder holding intents/, content/ and routines/ (see the module docstring)."""
     override = os.environ.get(ENV_DATA_DIR)
-    return Path(override) if override else Path(__file__).resolve().parent.parent
+    if override:
+        return Path(override).expanduser()
+    checkout = Path(__file__).resolve().parent.parent
+    if all((checkout / folder).is_dir() for folder in FOLDERS):
+        return checkout
+    return Path(str(files("skill") / "resources"))
+
+
+def is_data_dir(path: Path) -> bool:
+    return any((path / folder).is_dir() for folder in FOLDERS)
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,7 @@ class SkillData:
     intents: IntentSet
     content: Content
     routines: dict[str, Routine]
+    root: Path
 
 
 def load_skill_data(data_dir: Path | None = None, intents_dir: Path | None = None) -> SkillData:
@@ -53,7 +70,7 @@ def load_skill_data(data_dir: Path | None = None, intents_dir: Path | None = Non
         problems += _cross_check(intents, content, routines)
     if problems or intents is None or content is None or routines is None:
         raise DataError(problems)
-    return SkillData(intents=intents, content=content, routines=routines)
+    return SkillData(intents=intents, content=content, routines=routines, root=root)
 
 
 def _cross_check(
@@ -69,9 +86,14 @@ def _cross_check(
                 problems.append(
                     Problem(intent.path, intent.line, f"intent {intent.name!r}: no answer {key!r}")
                 )
-    for value in intents.slot_values("routine"):
-        if value not in routines:
+    for value in intents.lists.get("routine", ()):
+        if value.value not in routines:
+            known = ", ".join(sorted(routines))
             problems.append(
-                Problem(Path("intents"), 0, f"list 'routine' names unknown routine {value!r}")
+                Problem(
+                    value.path,
+                    value.line,
+                    f"list 'routine' names unknown routine {value.value!r} (routines: {known})",
+                )
             )
     return problems

@@ -1,7 +1,8 @@
-"""The project's exceptions: each carries a message a person can act on.
+"""The skill's exceptions: each carries a message a person can act on.
 
-The CLI catches ``NeckCoachError`` once, prints it and exits non-zero; nothing prints a
-traceback.
+The face catches ``NeckCoachError`` (and the audio layer's ``AudioError``) once, shows it and
+exits non-zero; nothing prints a traceback. ``DataError`` lists every problem in the data files,
+each with its file and line.
 """
 
 from __future__ import annotations
@@ -33,15 +34,4 @@ class DataError(NeckCoachError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(
-            f"{len(problems)} problem(s) in the data files:\n{lines}\n"
-            "Fix them, then check with: neck-coach validate"
-        )
-
-
-class AudioError(NeckCoachError):
-    """Sound in or out is not available (no device, PortAudio missing, bad WAV file)."""
-
-
-class ModelError(NeckCoachError):
-    """The speech recognition model is missing, incomplete or cannot be loaded."""
+        super().__init__(f"{len(problems)} problem(s) in the data files:\n{lines}")

@@ -8,96 +8,27 @@ control queue, and speech in progress is cut short through ``Voice.stop``.
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
-from typing import Protocol
 
-from .routines import Routine, RoutineStep, step_heading
+from .content import RoutineScript
+from .player_state import Phase, PlayerState, RunResult
+from .ports import Clock, Voice
+from .routines import Routine, RoutineStep
+from .timeline import RealClock, hold_cues
+from .vocabulary import Control
 
-logger = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 PACE_SLOWER = 1.25
 PACE_FASTER = 0.8
 PACE_MIN = 0.5
 PACE_MAX = 2.0
 TICK_SECONDS = 0.1
-COUNTDOWN_WORDS = ("One.", "Two.", "Three.")
-
-PAUSED_TEXT = "Paused. Say resume when you're ready."
-RESUMED_TEXT = "Resuming."
-STOPPED_TEXT = "Stopping here. Take your time, and move gently."
-
-
-class Voice(Protocol):
-    """Something that speaks: the audio ``Speech`` or a text printer."""
-
-    def say(self, text: str) -> bool:
-        """Speak ``text`` to the end; False when ``stop`` cut it short."""
-        ...
-
-    def stop(self) -> None:
-        """Cut short the speech in progress, if any."""
-        ...
-
-
-class Control(Enum):
-    """What the listener can ask of a running routine."""
-
-    PAUSE = "pause"
-    RESUME = "resume"
-    NEXT = "next"
-    PREVIOUS = "previous"
-    REPEAT = "repeat"
-    SLOWER = "slower"
-    FASTER = "faster"
-    STOP = "stop"
-
-
-class Phase(Enum):
-    """What the player is doing; PAUSED stands in for whichever phase was paused."""
-
-    INTRO = "intro"
-    INSTRUCTION = "instruction"
-    HOLD = "hold"
-    REST = "rest"
-    PAUSED = "paused"
-    OUTRO = "outro"
-    DONE = "done"
-
-
-@dataclass(frozen=True)
-class PlayerState:
-    """A snapshot for displays.
-
-    ``step_index`` is 0-based (0 during the intro too); ``seconds_left`` is what remains of the
-    current hold or rest in real seconds at the current pace (0 while speaking).
-    """
-
-    title: str
-    step_index: int
-    step_count: int
-    step_name: str
-    rep: int
-    reps: int
-    side: str | None
-    phase: Phase
-    seconds_left: float
-    fraction_done: float
-    pace: float
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """How a run ended. ``completed`` means it reached the end without being stopped."""
-
-    completed: bool
-    stopped: bool
-    steps_done: int
-    elapsed: float
+# A wait shorter than this is over: rounding must never leave a hold waiting forever.
+_NOW = 1e-6
 
 
 class _Jump(Exception):
@@ -108,30 +39,6 @@ class _Jump(Exception):
         self.segment = segment  # None means stop
 
 
-@dataclass(frozen=True)
-class _Cue:
-    """Something said ``at`` nominal seconds into a hold."""
-
-    at: float
-    text: str
-
-
-def hold_cues(hold: int, cue: str | None) -> list[_Cue]:
-    """What is said during a hold of ``hold`` seconds, after "Hold." and up to "Release."."""
-    # The countdown only uses the second half, so short holds count from less than three.
-    count = min(len(COUNTDOWN_WORDS), (hold + 1) // 2 - 1)
-    timeline: list[_Cue] = []
-    if hold >= 4:
-        timeline.append(_Cue(hold / 2, "Halfway."))
-        if cue:
-            timeline.append(_Cue(hold / 2, cue))
-    elif cue:
-        timeline.append(_Cue(0.0, cue))
-    timeline += [_Cue(hold - n, COUNTDOWN_WORDS[n - 1]) for n in range(count, 0, -1)]
-    timeline.append(_Cue(float(hold), "Release."))
-    return timeline
-
-
 class RoutinePlayer:
     """Speaks one routine step by step, timing holds and rests, steered by ``control``."""
 
@@ -139,13 +46,17 @@ class RoutinePlayer:
         self,
         routine: Routine,
         voice: Voice,
+        script: RoutineScript,
         time_scale: float = 1.0,
         on_state: Callable[[PlayerState], None] | None = None,
+        clock: Clock | None = None,
     ) -> None:
-        if time_scale <= 0:
-            raise ValueError("time_scale must be positive")
+        if not (math.isfinite(time_scale) and time_scale > 0):
+            raise ValueError("time_scale must be a positive number")
         self.routine = routine
         self._voice = voice
+        self._script = script
+        self._clock: Clock = clock or RealClock()
         self._time_scale = time_scale
         self._on_state = on_state
         self._controls: queue.Queue[Control] = queue.Queue()
@@ -162,7 +73,7 @@ class RoutinePlayer:
         # Progress through the current hold or rest, in nominal seconds (before pace and scale).
         self._phase_length = 0.0
         self._progress = 0.0
-        self._mark = time.monotonic()
+        self._mark = self._clock.now()
         self._done_in_step = 0.0
         self._step_starts = _cumulative([step.timed_seconds for step in routine.steps])
 
@@ -170,7 +81,7 @@ class RoutinePlayer:
 
     def control(self, control: Control) -> None:
         """Steer the routine from any thread; speech in progress is cut short."""
-        logger.debug("control %s", control.value)
+        _LOGGER.debug("control %s", control.value)
         self._controls.put(control)
         with self._lock:
             if self._speaking:
@@ -178,7 +89,7 @@ class RoutinePlayer:
 
     def run(self) -> RunResult:
         """Play the routine to its end, or until stopped; blocks the calling thread."""
-        started = time.monotonic()
+        started = self._clock.now()
         last = len(self.routine.steps) + 1
         completed_steps: set[int] = set()
         stopped = False
@@ -192,7 +103,7 @@ class RoutinePlayer:
             except _Jump as jump:
                 if jump.segment is None:
                     stopped = True
-                    self._speak(STOPPED_TEXT)
+                    self._speak(self._script.stopped)
                     break
                 segment = jump.segment
         self._phase = Phase.DONE
@@ -201,9 +112,9 @@ class RoutinePlayer:
             completed=not stopped,
             stopped=stopped,
             steps_done=len(completed_steps),
-            elapsed=time.monotonic() - started,
+            elapsed=self._clock.now() - started,
         )
-        logger.info("routine %s ended: %s", self.routine.name, result)
+        _LOGGER.info("routine %s ended: %s", self.routine.name, result)
         return result
 
     @property
@@ -252,7 +163,7 @@ class RoutinePlayer:
 
     def _play_step(self, number: int, step: RoutineStep) -> None:
         self._set_phase(Phase.INSTRUCTION)
-        self._say(step_heading(number, len(self.routine.steps), step.name))
+        self._say(self._script.step_heading(number, len(self.routine.steps), step.name))
         self._say(step.instruction)
         held = 0
         for rep in range(1, step.reps + 1):
@@ -260,7 +171,7 @@ class RoutinePlayer:
                 self._rep, self._side = rep, side
                 if side is not None:
                     self._set_phase(Phase.INSTRUCTION)
-                    self._say(f"{side.capitalize()} side.")
+                    self._say(self._script.side_line(side))
                 cue = step.cues[held % len(step.cues)] if step.cues else None
                 self._hold(step.hold, cue)
                 if step.rest > 0:
@@ -272,8 +183,8 @@ class RoutinePlayer:
     def _hold(self, seconds: int, cue: str | None) -> None:
         # The hold starts with "Hold." so the time spent saying it counts.
         self._start_timed(Phase.HOLD, seconds)
-        self._say("Hold.")
-        for item in hold_cues(seconds, cue):
+        self._say(self._script.hold)
+        for item in hold_cues(seconds, cue, self._script):
             self._wait_until(item.at)
             self._say(item.text)
         self._finish_timed()
@@ -283,7 +194,7 @@ class RoutinePlayer:
     def _start_timed(self, phase: Phase, seconds: float) -> None:
         self._phase_length = float(seconds)
         self._progress = 0.0
-        self._mark = time.monotonic()
+        self._mark = self._clock.now()
         self._set_phase(phase)
 
     def _finish_timed(self) -> None:
@@ -292,7 +203,7 @@ class RoutinePlayer:
 
     def _advance(self) -> None:
         """Move the phase clock on by the real time since the last call, unless paused."""
-        now = time.monotonic()
+        now = self._clock.now()
         if not self._paused:
             self._progress += (now - self._mark) / (self._time_scale * self._pace)
         self._mark = now
@@ -303,11 +214,10 @@ class RoutinePlayer:
         while True:
             self._advance()
             remaining = (target - self._progress) * self._time_scale * self._pace
-            if remaining <= 0:
+            if remaining <= _NOW:
                 return
-            try:
-                control = self._controls.get(timeout=min(remaining, tick))
-            except queue.Empty:
+            control = self._clock.wait_for_control(self._controls, min(remaining, tick))
+            if control is None:
                 self._emit()
                 continue
             self._handle(control)
@@ -350,7 +260,7 @@ class RoutinePlayer:
         if control is Control.PAUSE:
             self._pause()
         elif control is Control.RESUME:
-            logger.debug("resume ignored: not paused")
+            _LOGGER.debug("resume ignored: not paused")
         elif control in (Control.SLOWER, Control.FASTER):
             self._change_pace(control)
         else:
@@ -366,33 +276,37 @@ class RoutinePlayer:
         if control is Control.PREVIOUS:
             # Going back never replays the intro unless we are in it.
             if segment <= 1:
-                self._speak("This is the first step." if segment == 1 else "Starting again.")
+                script = self._script
+                self._speak(script.first_step if segment == 1 else script.from_start)
                 return _Jump(segment)
-            self._speak("Going back.")
+            self._speak(self._script.back)
             return _Jump(segment - 1)
-        self._speak("Starting this step again." if 1 <= segment < last else "Once more.")
+        in_step = 1 <= segment < last
+        self._speak(self._script.step_again if in_step else self._script.once_more)
         return _Jump(segment)
 
     def _change_pace(self, control: Control) -> None:
         factor = PACE_SLOWER if control is Control.SLOWER else PACE_FASTER
         pace = round(min(max(self._pace * factor, PACE_MIN), PACE_MAX), 3)
+        slower = control is Control.SLOWER
         if pace == self._pace:
-            limit = "slowest" if control is Control.SLOWER else "fastest"
-            self._speak(f"That's the {limit} pace.")
+            self._speak(self._script.slowest if slower else self._script.fastest)
             return
         self._pace = pace
         self._emit()
-        self._speak("Slower." if control is Control.SLOWER else "Faster.")
+        self._speak(self._script.slower if slower else self._script.faster)
 
     def _pause(self) -> None:
         """Freeze the phase clock until resumed; other controls still work meanwhile."""
         self._resume_phase = self._phase
         self._paused = True
         self._set_phase(Phase.PAUSED)
-        self._speak(PAUSED_TEXT)
+        self._speak(self._script.paused)
         try:
             while True:
-                control = self._controls.get()
+                control = self._clock.wait_for_control(self._controls, math.inf)
+                if control is None:
+                    continue
                 # Pause again while paused resumes: the keyboard's pause key is a toggle.
                 if control in (Control.RESUME, Control.PAUSE):
                     break
@@ -402,10 +316,10 @@ class RoutinePlayer:
                 raise self._jump_for(control)
         finally:
             self._paused = False
-            self._mark = time.monotonic()
+            self._mark = self._clock.now()
         self._set_phase(self._resume_phase)
-        self._speak(RESUMED_TEXT)
-        self._mark = time.monotonic()
+        self._speak(self._script.resumed)
+        self._mark = self._clock.now()
 
     # -- state ---------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Guided stretch routines: the ``routines/*.yaml`` schema, its validation, finding one by name.
 
 Each routine file is parsed once into a frozen ``Routine``; every problem in every file is reported
-together, each with its file and line, so one run of ``neck-coach validate`` shows them all.
+together, each with its file and line, so one validation run shows them all.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Literal, cast
 from .errors import DataError
 from .yamlfile import LineDict, LineList, Problems, load_yaml
 
-logger = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 Level = Literal["gentle", "standard"]
 Position = Literal["sitting", "standing", "lying"]
@@ -38,6 +38,7 @@ DURATION_LIMITS: dict[str, tuple[int, int]] = {"desk_break": (180, 420)}
 # The speaking allowance: a calm spoken pace, plus the side/"Hold."/"Release." prompts around each
 # hold. Cues, "Halfway." and the countdown are spoken inside the hold, so they add nothing.
 SPOKEN_WORDS_PER_SECOND = 2.5
+HEADING_WORDS = 4  # "Step 2 of 5:" before each step's name
 PROMPT_SECONDS_PER_HOLD = 1.5
 
 ROUTINE_KEYS = {
@@ -132,9 +133,9 @@ class Routine:
     def estimated_seconds(self) -> int:
         """How long the routine takes at the normal pace, speech included."""
         spoken = [self.intro, self.outro]
-        for number, step in enumerate(self.steps, start=1):
-            spoken += [step_heading(number, len(self.steps), step.name), step.instruction]
-        words = sum(len(text.split()) for text in spoken)
+        for step in self.steps:
+            spoken += [step.name, step.instruction]
+        words = sum(len(text.split()) for text in spoken) + HEADING_WORDS * len(self.steps)
         prompts = sum(step.hold_count for step in self.steps) * PROMPT_SECONDS_PER_HOLD
         return round(self.timed_seconds + words / SPOKEN_WORDS_PER_SECOND + prompts)
 
@@ -177,11 +178,6 @@ class Routine:
         return routine
 
 
-def step_heading(number: int, count: int, name: str) -> str:
-    """What is said before a step's instruction, e.g. "Step 2 of 5: Chin tuck."."""
-    return f"Step {number} of {count}: {name.rstrip('.')}."
-
-
 def load_routines(directory: Path) -> dict[str, Routine]:
     """Load and validate every ``*.yaml`` in ``directory``; ``DataError`` lists all problems."""
     problems = Problems()
@@ -197,7 +193,7 @@ def load_routines(directory: Path) -> dict[str, Routine]:
             routines[routine.name] = routine
             _check_unique_names(routine, data, path, owners, problems)
     problems.raise_if_any()
-    logger.debug("loaded %d routines from %s", len(routines), directory)
+    _LOGGER.debug("loaded %d routines from %s", len(routines), directory)
     return routines
 
 

@@ -15,6 +15,10 @@ import yaml
 
 from .errors import DataError, Problem
 
+# Limits no real data file comes near; they stop a broken or hostile file early.
+MAX_FILE_BYTES = 4 << 20
+MAX_NESTING = 32
+
 
 class LineDict(dict[str, Any]):
     """A mapping from a YAML file, remembering where it and each of its keys started."""
@@ -47,7 +51,13 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
-            key = str(key)
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"the name {key!r} must be text: put it in quotes (YAML reads it as "
+                f"{type(key).__name__})",
+                key_node.start_mark,
+            )
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -70,11 +80,19 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 def load_yaml(path: Path) -> Any:
     """Parse one YAML file; a syntax error becomes a ``DataError`` naming file and line."""
+    if not path.is_file():
+        what = "does not exist" if not path.exists() else "is not a regular file"
+        raise DataError([Problem(path, 0, f"cannot read the file: it {what}")])
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DataError(
+                [Problem(path, 0, f"the file is larger than {MAX_FILE_BYTES >> 20} MB")]
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise DataError([Problem(path, 0, f"cannot read the file: {error}")]) from error
     try:
+        _check_nesting(path, text)
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -82,6 +100,21 @@ def load_yaml(path: Path) -> Any:
         raise DataError([Problem(path, line, f"YAML syntax error: {error.problem}")]) from error
     except yaml.YAMLError as error:
         raise DataError([Problem(path, 0, f"YAML error: {error}")]) from error
+
+
+def _check_nesting(path: Path, text: str) -> None:
+    """Refuse nesting deeper than any data file needs, before building anything from it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                raise DataError(
+                    [Problem(path, line, f"nested more than {MAX_NESTING} levels deep")]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 class Problems:

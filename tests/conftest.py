@@ -2,6 +2,9 @@
 
 A test that needs the model skips when it is missing, except under CI (CI=true), where a missing
 model is a failure: CI must prove recognition works, not quietly skip it.
+
+Tests that need the model, speech, sound devices or whole subprocesses are marked ``slow``;
+``make test-fast`` leaves them out for the edit loop, ``make test`` runs everything.
 """
 
 from __future__ import annotations
@@ -15,12 +18,35 @@ from typing import Any
 
 import pytest
 
+from audio.errors import ModelError
 from audio.model import load_model
 from skill.data import SkillData, load_skill_data
-from skill.errors import ModelError
 from skill.matcher import Matcher
 
 Speak = Callable[..., Path]
+
+# Whole modules that drive real processes, sound devices or synthesis.
+SLOW_MODULES = {
+    "test_bargein",
+    "test_cli",
+    "test_matcher_cache",
+    "test_microphone",
+    "test_paraphrases",
+    "test_playback",
+    "test_recognizer",
+    "test_speech",
+    "test_synthesis",
+    "test_voice_session",
+}
+SLOW_FIXTURES = {"vosk_model", "speak"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(getattr(item, "module", None), "__name__", "")
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if module in SLOW_MODULES or fixtures & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

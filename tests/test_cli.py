@@ -33,7 +33,7 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """``neck-coach ARGS`` with ``stdin`` as its input (None: /dev/null)."""
     return subprocess.run(
-        [sys.executable, "-m", "skill.cli", *args],
+        [sys.executable, "-m", "skill.app.cli", *args],
         input=stdin,
         stdin=subprocess.DEVNULL if stdin is None else None,
         capture_output=True,
@@ -180,7 +180,7 @@ def test_an_empty_data_dir_is_a_clear_error(env: dict[str, str], tmp_path: Path)
     no_traceback(result)
     err = flat(result.stderr)
     assert "no intent files" in err and "answers.yaml" in err
-    assert "neck-coach validate" in err
+    assert "neck-coach --data-dir" in err and "validate" in err
 
 
 # -- routines --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from skill.app.ask import response_record
 from skill.data import SkillData
 from skill.dialogue import DialogueManager, Response
 from skill.matcher import Matcher
@@ -72,18 +73,18 @@ def test_tell_me_more_without_a_topic_offers_help(dm: DialogueManager, data: Ski
 
 def test_repeat_repeats_exactly_the_last_spoken_text(dm: DialogueManager) -> None:
     answer, again = say(dm, "should I use ice or heat", "repeat")
-    assert again.text == answer.spoken
+    assert again.text == answer.speech
     assert again.intent == "repeat"
 
 
 def test_repeat_twice_still_repeats_the_answer(dm: DialogueManager) -> None:
     answer, _, again = say(dm, "what causes neck spasms", "repeat", "say that again")
-    assert again.text == answer.spoken
+    assert again.text == answer.speech
 
 
 def test_repeat_after_a_follow_up_repeats_the_follow_up(dm: DialogueManager) -> None:
     _, more, again = say(dm, "what causes neck spasms", "what else", "repeat")
-    assert again.text == more.spoken
+    assert again.text == more.speech
 
 
 def test_repeat_before_anything_was_said(dm: DialogueManager, data: SkillData) -> None:
@@ -379,17 +380,17 @@ def test_goodbye_ends_the_session(dm: DialogueManager) -> None:
     "text",
     ["what causes neck spasms", "", "tell me a joke", "start the desk break", "my arm is numb"],
 )
-def test_to_dict_has_the_same_keys_for_every_input(dm: DialogueManager, text: str) -> None:
-    record = dm.handle(text).to_dict()
+def test_the_json_record_has_the_same_keys_for_every_input(dm: DialogueManager, text: str) -> None:
+    record = response_record(dm.handle(text))
     assert {"answer", "sources", "intent", "confidence"} <= set(record)
-    assert set(record) == set(dm.handle("what causes neck spasms").to_dict())
+    assert set(record) == set(response_record(dm.handle("what causes neck spasms")))
     assert isinstance(record["sources"], list)
     assert isinstance(record["confidence"], float)
 
 
-def test_to_dict_answer_is_the_spoken_text_with_its_source(dm: DialogueManager) -> None:
+def test_the_json_record_answer_is_the_spoken_text_with_its_source(dm: DialogueManager) -> None:
     response = dm.handle("what causes neck spasms")
-    record = response.to_dict()
-    assert record["answer"] == response.spoken
+    record = response_record(response)
+    assert record["answer"] == response.speech
     assert record["answer"].endswith(f"Source: {', '.join(response.sources)}.")
     assert record["sources"] == list(response.sources)

@@ -11,7 +11,7 @@ import pytest
 
 from skill.data import SkillData, load_skill_data
 from skill.errors import DataError
-from skill.intents import load_intents
+from skill.intents_file import load_intents
 from skill.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -301,5 +301,6 @@ def test_a_routine_list_value_naming_no_routine_is_reported(tmp_path: Path) -> N
         "    values: [desk_break, yoga_marathon]\n"
     )
     found = skill_problems(data_dir_with(tmp_path, text))
-    assert any("unknown routine 'yoga_marathon'" in m for _, _, m in found), found
-    assert not any("desk_break" in m for _, _, m in found)
+    unknown = [(f, line) for f, line, m in found if "unknown routine 'yoga_marathon'" in m]
+    assert unknown and unknown[0][1] == 7, found  # the file and line of the values list
+    assert not any("unknown routine 'desk_break'" in m for _, _, m in found)

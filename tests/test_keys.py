@@ -13,8 +13,13 @@ from typing import TextIO
 
 import pytest
 
-from skill.keys import KEYMAP, KeyReader, parse_line
-from skill.player import Control
+from skill.app.keyboard import control_words
+from skill.app.keys import KEYMAP, KeyReader, parse_line
+from skill.data import load_skill_data
+from skill.vocabulary import Control
+
+# Typed control words are the control intents' own sentences.
+WORDS = control_words(load_skill_data().intents)
 
 
 class Collected:
@@ -62,12 +67,12 @@ class Collected:
     ],
 )
 def test_parse_line_maps_words_and_keys_to_controls(text: str, control: Control) -> None:
-    assert parse_line(text) is control
+    assert parse_line(text, WORDS) is control
 
 
 @pytest.mark.parametrize("text", ["", "   ", "what causes a spasm", "stop the pain", "x"])
 def test_parse_line_ignores_anything_else(text: str) -> None:
-    assert parse_line(text) is None
+    assert parse_line(text, WORDS) is None
 
 
 def test_keymap_reaches_every_control_with_pause_as_the_resume_toggle() -> None:
@@ -89,7 +94,7 @@ def pipe() -> Iterator[tuple[TextIO, TextIO]]:
 def test_reader_on_a_pipe_delivers_each_line_as_a_control(pipe: tuple[TextIO, TextIO]) -> None:
     reader, writer = pipe
     got = Collected()
-    with KeyReader(reader, got) as keys:
+    with KeyReader(reader, got, WORDS) as keys:
         assert not keys.is_terminal
         writer.write("pause\nwhat is this\ngo back\nq")
         writer.close()
@@ -100,7 +105,7 @@ def test_reader_on_a_pipe_delivers_each_line_as_a_control(pipe: tuple[TextIO, Te
 def test_reader_delivers_a_line_as_soon_as_it_is_written(pipe: tuple[TextIO, TextIO]) -> None:
     reader, writer = pipe
     got = Collected()
-    with KeyReader(reader, got):
+    with KeyReader(reader, got, WORDS):
         writer.write("next\n")
         writer.flush()
         assert got.wait_for(1) == [Control.NEXT]
@@ -109,7 +114,7 @@ def test_reader_delivers_a_line_as_soon_as_it_is_written(pipe: tuple[TextIO, Tex
 def test_reader_stops_cleanly_while_the_pipe_stays_open(pipe: tuple[TextIO, TextIO]) -> None:
     reader, writer = pipe
     got = Collected()
-    keys = KeyReader(reader, got)
+    keys = KeyReader(reader, got, WORDS)
     keys.start()
     started = time.monotonic()
     keys.stop()
@@ -122,7 +127,7 @@ def test_reader_stops_cleanly_while_the_pipe_stays_open(pipe: tuple[TextIO, Text
 
 def test_reader_reads_a_stream_without_a_file_descriptor() -> None:
     got = Collected()
-    with KeyReader(io.StringIO("faster\nrepeat\n"), got) as keys:
+    with KeyReader(io.StringIO("faster\nrepeat\n"), got, WORDS) as keys:
         keys.join(timeout=2)
     assert got.controls == [Control.FASTER, Control.REPEAT]
 
@@ -139,7 +144,7 @@ def terminal() -> Iterator[tuple[TextIO, int]]:
 def test_reader_on_a_terminal_acts_on_single_keys(terminal: tuple[TextIO, int]) -> None:
     stream, typing = terminal
     got = Collected()
-    with KeyReader(stream, got) as keys:
+    with KeyReader(stream, got, WORDS) as keys:
         assert keys.is_terminal
         os.write(typing, b"n")
         assert got.wait_for(1) == [Control.NEXT]
@@ -150,7 +155,7 @@ def test_reader_on_a_terminal_acts_on_single_keys(terminal: tuple[TextIO, int]) 
 def test_arrow_keys_are_ignored_but_a_lone_escape_stops(terminal: tuple[TextIO, int]) -> None:
     stream, typing = terminal
     got = Collected()
-    with KeyReader(stream, got):
+    with KeyReader(stream, got, WORDS):
         os.write(typing, b"\x1b[A")
         time.sleep(0.15)
         os.write(typing, b"\x1b")
@@ -160,7 +165,7 @@ def test_arrow_keys_are_ignored_but_a_lone_escape_stops(terminal: tuple[TextIO, 
 def test_the_terminal_mode_is_restored_on_exit(terminal: tuple[TextIO, int]) -> None:
     stream, _ = terminal
     before = termios.tcgetattr(stream.fileno())
-    with pytest.raises(KeyboardInterrupt), KeyReader(stream, Collected()):
+    with pytest.raises(KeyboardInterrupt), KeyReader(stream, Collected(), WORDS):
         assert termios.tcgetattr(stream.fileno()) != before  # cbreak while reading
         raise KeyboardInterrupt
     assert termios.tcgetattr(stream.fileno()) == before

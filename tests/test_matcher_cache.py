@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
+import pytest
+
+from skill import matcher_cache
 from skill.data import load_skill_data
-from skill.matcher import load_matcher
+from skill.index import SentenceIndex
+from skill.matcher_cache import cache_key, load_matcher
 
 
 def test_a_cached_matcher_ranks_like_a_fresh_one(tmp_path: Path) -> None:
@@ -25,3 +30,27 @@ def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
     matcher = load_matcher(intents, cache_dir=tmp_path)
     assert matcher.rank("what causes neck pain")[0].intent == "pain_causes"
     assert cache.read_bytes() != b"not a pickle"
+
+
+@pytest.mark.parametrize("foreign", [{}, [], 42, "index"])
+def test_a_well_formed_but_foreign_cache_is_rebuilt_not_trusted(
+    tmp_path: Path, foreign: object
+) -> None:
+    intents = load_skill_data().intents
+    path = tmp_path / f"matcher-{cache_key(intents)}.pickle"
+    path.write_bytes(pickle.dumps(foreign))
+    matcher = load_matcher(intents, cache_dir=tmp_path)
+    assert matcher.rank("what causes neck pain")[0].intent == "pain_causes"
+    assert isinstance(pickle.loads(path.read_bytes()), SentenceIndex)
+
+
+def test_the_cache_key_names_the_libraries_that_shape_the_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    intents = load_skill_data().intents
+    before = cache_key(intents)
+    real = matcher_cache._version
+    monkeypatch.setattr(
+        matcher_cache, "_version", lambda name: "9.9" if name == "rapidfuzz" else real(name)
+    )
+    assert cache_key(intents) != before

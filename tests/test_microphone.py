@@ -143,7 +143,7 @@ from audio.endpoint import Endpointer
 from audio.microphone import Microphone, find_device, has_microphone, list_input_devices, listen
 from audio.model import load_model
 from audio.recognizer import Recognizer
-from skill.errors import AudioError
+from audio.errors import AudioError
 """
 
 

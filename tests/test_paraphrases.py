@@ -10,8 +10,10 @@ import pytest
 import yaml
 
 from skill.data import SkillData
-from skill.dialogue import ROUTINE_CONTROLS, DialogueManager, Response
+from skill.dialogue import DialogueManager
 from skill.matcher import Matcher
+from skill.response import Response
+from skill.vocabulary import ROUTINE_ONLY as ROUTINE_CONTROLS
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAPHRASES = Path(__file__).resolve().parent / "data" / "paraphrases.yaml"
@@ -28,13 +30,11 @@ def items() -> list[Item]:
 
 
 @pytest.fixture(scope="module")
-def results(data: SkillData, items: list[Item]) -> list[tuple[Item, Response]]:
-    """Each paraphrase answered by a fresh conversation (a copy of one manager, new state:
-    building a DialogueManager takes ~0.5 s)."""
-    template = DialogueManager(data, Matcher(data.intents))
+def results(data: SkillData, matcher: Matcher, items: list[Item]) -> list[tuple[Item, Response]]:
+    """Each paraphrase answered by a fresh conversation over the session's one matcher."""
     out = []
     for item in items:
-        dm = DialogueManager(data, template.matcher)
+        dm = DialogueManager(data, matcher)
         in_routine = item["intent"] in ROUTINE_CONTROLS
         out.append((item, dm.handle(item["text"], in_routine=in_routine)))
     return out

@@ -17,7 +17,7 @@ import json, threading, time
 import numpy as np
 from audio.playback import Player
 from audio.synthesis import Pcm
-from skill.errors import AudioError
+from audio.errors import AudioError
 
 def tone(seconds, rate=22050):
     t = np.arange(int(seconds * rate)) / rate

@@ -1,20 +1,28 @@
 """The turn loop: utterances in order, answers out, routines steered by what is heard next.
 
 The listener is a scripted list of transcripts and the voice records what it is asked to say;
-both stand for the ears and mouth, which tests/test_voice_session.py runs for real.
+both stand for the ears and mouth, which tests/test_voice_session.py runs for real. Routine time
+is a test clock: virtual (a routine plays out at once) or manual (it stands still in the first
+hold until something heard steers it), so no test races the routine.
 """
 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import pytest
+from clocks import ManualClock, VirtualClock
+
 from audio.events import Transcript
+from skill.app.session import Session
 from skill.data import SkillData
-from skill.dialogue import DialogueManager, Response
+from skill.dialogue import DialogueManager
 from skill.matcher import Matcher
-from skill.player import PlayerState, RunResult
-from skill.session import Session
+from skill.player_state import PlayerState, RunResult
+from skill.ports import Clock
+from skill.response import Response
 
 
 class Script:
@@ -28,6 +36,9 @@ class Script:
         with self._lock:
             return Transcript(self._lines.pop(0)) if self._lines else None
 
+    def set_routine_mode(self, running: bool) -> None:
+        return None
+
 
 @dataclass
 class Voice:
@@ -40,6 +51,14 @@ class Voice:
     def stop(self) -> None:
         return None
 
+    @property
+    def speaking(self) -> threading.Event:
+        return threading.Event()
+
+    @property
+    def current_text(self) -> str:
+        return ""
+
 
 @dataclass
 class View:
@@ -51,6 +70,9 @@ class View:
 
     def said(self, response: Response) -> None:
         self.responses.append(response)
+
+    def caption(self, text: str) -> None:
+        return None
 
     def routine_state(self, state: PlayerState) -> None:
         return None
@@ -65,10 +87,14 @@ class View:
         return None
 
 
-def run(data: SkillData, matcher: Matcher, *lines: str) -> tuple[Voice, View]:
+def run(
+    data: SkillData, matcher: Matcher, *lines: str, clock: Clock | None = None
+) -> tuple[Voice, View]:
+    """The session over ``lines``; it must end by itself (a hang fails the test)."""
     voice, view = Voice(), View()
-    session = Session(DialogueManager(data, matcher), voice, view, time_scale=0.001)
-    result = session.run(Script(*lines))
+    session = Session(DialogueManager(data, matcher), voice, view, clock=clock or VirtualClock())
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(session.run, Script(*lines)).result(timeout=30)
     assert result.turns >= 1
     return voice, view
 
@@ -102,18 +128,41 @@ def test_a_routine_runs_to_the_end_and_the_conversation_continues(
 
 
 def test_stop_heard_during_a_routine_stops_it(data: SkillData, matcher: Matcher) -> None:
-    _, view = run(data, matcher, "start the morning routine", "stop")
+    _, view = run(data, matcher, "start the morning routine", "stop", clock=ManualClock())
     assert view.results[0].stopped and not view.results[0].completed
 
 
 def test_a_red_flag_during_a_routine_stops_it_and_cautions(
     data: SkillData, matcher: Matcher
 ) -> None:
-    voice, view = run(data, matcher, "start the desk break", "my arm has gone numb")
+    voice, view = run(
+        data, matcher, "start the desk break", "my arm has gone numb", clock=ManualClock()
+    )
     assert view.results[0].stopped
     assert any(text.startswith(data.content.prompt("red_flag")) for text in voice.said)
 
 
 def test_nothing_said_after_a_routine_is_lost(data: SkillData, matcher: Matcher) -> None:
-    _, view = run(data, matcher, "start the desk break", "stop", "what causes neck pain")
+    _, view = run(
+        data, matcher, "start the desk break", "stop", "what causes neck pain", clock=ManualClock()
+    )
     assert view.responses[-1].intent == "pain_causes"
+
+
+@pytest.mark.parametrize("second", ["what causes neck spasms", "pause", "yes"])
+def test_the_end_of_input_ends_the_session_whatever_the_routine_is_doing(
+    data: SkillData, matcher: Matcher, second: str
+) -> None:
+    """A question, "pause" or a stray "yes" (answered like a question) leaves the routine paused
+    with nobody left to resume it: the input's end stops it and ends the session."""
+    _, view = run(data, matcher, "start the desk break", second, clock=ManualClock())
+    assert view.results and view.results[0].stopped
+
+
+def test_a_question_mid_routine_is_answered_and_pauses_it(
+    data: SkillData, matcher: Matcher
+) -> None:
+    _, view = run(
+        data, matcher, "start the desk break", "what causes neck spasms", clock=ManualClock()
+    )
+    assert any(r.intent == "spasm_causes" for r in view.responses)

@@ -35,7 +35,7 @@ def neck_coach(
 ) -> subprocess.CompletedProcess[str]:
     """Run the CLI; ``typed`` is what the keyboard would send (nothing by default)."""
     return subprocess.run(
-        [sys.executable, "-m", "skill.cli", *args],
+        [sys.executable, "-m", "skill.app.cli", *args],
         env=env,
         cwd=REPO,
         input=typed if typed is not None else "",

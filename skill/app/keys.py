@@ -1,8 +1,8 @@
 """Keyboard and typed-word controls for a running routine, and the thread that reads them.
 
 On a terminal single key presses act at once (cbreak mode, restored on exit); from a pipe each
-line is a word or a key. Spoken controls come from the intent matcher instead; ``parse_line`` is
-only the small fixed table a person types or a script pipes in.
+line is a word or a key. Typed words are the control intents' own sentences (``control_words`` in
+``skill.app.keyboard``), so the keyboard understands what the voice does.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import os
 import re
 import select
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, TextIO
 
-from .player import Control
+from skill.vocabulary import Control
 
-logger = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(__name__)
 
 ESCAPE = "\x1b"
 
@@ -40,32 +40,25 @@ KEYMAP: dict[str, Control] = {
     ESCAPE: Control.STOP,
 }
 
-LEGEND = "space pause/resume · n next · b back · r repeat · s slower · f faster · q stop"
+LEGEND = "space pause · n next · b back · r repeat · s slower · f faster · q stop"
 
-WORDS: dict[str, Control] = {
-    **dict.fromkeys(["pause", "wait", "hold on", "pause it"], Control.PAUSE),
-    **dict.fromkeys(["resume", "continue", "go on", "carry on", "unpause"], Control.RESUME),
-    **dict.fromkeys(["next", "skip", "next step", "skip this", "skip it"], Control.NEXT),
-    **dict.fromkeys(
-        ["back", "go back", "previous", "previous step", "last step", "back one"],
-        Control.PREVIOUS,
-    ),
-    **dict.fromkeys(["repeat", "again", "repeat that", "once more", "repeat step"], Control.REPEAT),
-    **dict.fromkeys(["slower", "slow down", "more slowly", "go slower"], Control.SLOWER),
-    **dict.fromkeys(["faster", "speed up", "quicker", "hurry up"], Control.FASTER),
-    **dict.fromkeys(["stop", "quit", "exit", "end", "cancel", "enough", "finish"], Control.STOP),
-}
 # Politeness and filler people type around a control word; dropped before the lookup.
 _FILLER = {"please", "now", "ok", "okay", "the", "a", "bit", "little", "thanks"}
 _POLL_SECONDS = 0.1
 _ESCAPE_SEQUENCE_SECONDS = 0.05
 
 
-def parse_line(text: str) -> Control | None:
-    """The control a typed line asks for ("go back", "n", "Stop please."), or None."""
+def control_phrase(text: str) -> str:
+    """A typed line as a lookup key: lower case, filler and punctuation dropped."""
     words = [w for w in re.sub(r"[^a-z+\-' ]+", " ", text.lower()).split() if w not in _FILLER]
-    phrase = " ".join(words)
-    return WORDS.get(phrase) or KEYMAP.get(phrase)
+    return " ".join(words)
+
+
+def parse_line(text: str, words: Mapping[str, Control]) -> Control | None:
+    """The control a typed line asks for ("go back", "n", "Stop please."), or None. ``words``
+    are the control intents' sentences (``control_words``)."""
+    phrase = control_phrase(text)
+    return words.get(phrase) or KEYMAP.get(phrase)
 
 
 class KeyReader:
@@ -75,8 +68,14 @@ class KeyReader:
     back in its normal mode, even when Ctrl-C ends the program.
     """
 
-    def __init__(self, stream: TextIO, on_control: Callable[[Control], None]) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        on_control: Callable[[Control], None],
+        words: Mapping[str, Control],
+    ) -> None:
         self._stream = stream
+        self._words = words
         self._on_control = on_control
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -131,7 +130,7 @@ class KeyReader:
                 self._read_fd_lines(self._fd)
         except (OSError, ValueError) as error:
             # The stream closing under us is the normal way a pipe ends during shutdown.
-            logger.debug("key reader stopped: %s", error)
+            _LOGGER.debug("key reader stopped: %s", error)
 
     def _read_keys(self, fd: int) -> None:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="ignore")
@@ -163,10 +162,10 @@ class KeyReader:
             pending += decoder.decode(data, final=not data)
             *lines, pending = pending.split("\n")
             for line in lines:
-                self._deliver(parse_line(line.strip()))
+                self._deliver(parse_line(line.strip(), self._words))
             if not data:
                 if pending.strip():
-                    self._deliver(parse_line(pending.strip()))
+                    self._deliver(parse_line(pending.strip(), self._words))
                 return
 
     def _read_stream_lines(self) -> None:
@@ -174,7 +173,7 @@ class KeyReader:
         for line in self._stream:
             if self._stopping.is_set():
                 return
-            self._deliver(parse_line(line.strip()))
+            self._deliver(parse_line(line.strip(), self._words))
 
     def _read_ready(self, fd: int, timeout: float) -> bytes | None:
         """Bytes available within ``timeout`` (b"" at end of file), or None if nothing came."""

@@ -14,8 +14,9 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from skill.player_state import Phase, PlayerState
+
 from .keys import LEGEND
-from .player import Phase, PlayerState
 
 BAR_WIDTH = 40
 

@@ -1,0 +1,202 @@
+"""The ears as the session sees them: recognition wired from the settings, for files and the
+microphone.
+
+``make_stt`` builds the recognizer for the chosen strategy, expecting the sentences the intent
+templates make; ``transcribe_files`` runs it over WAV files; ``MicrophoneListener`` is the
+session's ``Listener`` in voice mode: it shows a listening state and live partials, listens for
+barge-in words while the assistant speaks, narrows to the routine controls during a routine, and
+falls back to the keyboard if the microphone goes away.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from audio.bargein import BARGE_IN_WORDS, BargeIn, BargeInHeard
+from audio.errors import AudioError, ModelError
+from audio.events import Transcript
+from skill.dialogue import IN_ROUTINE_INTENTS
+from skill.matcher import Matcher
+from skill.ports import Voice
+
+from .hints import with_hint
+from .keyboard import KeyboardListener
+from .settings import ListeningSettings
+
+if TYPE_CHECKING:
+    import vosk
+
+    from audio.endpoint import Endpointer
+    from audio.microphone import Microphone
+    from audio.strategies import SpeechToText
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class ListeningDisplay(Protocol):
+    """What voice mode shows while it listens."""
+
+    prompt_for_typing: bool
+
+    def state(self, text: str) -> None: ...
+
+    def partial(self, text: str) -> None: ...
+
+    def error(self, text: str) -> None: ...
+
+
+def load_model(settings: ListeningSettings) -> vosk.Model:
+    from audio import model
+
+    return model.load_model(model.locate_model(settings.model))
+
+
+def voice_available(settings: ListeningSettings) -> tuple[bool, str]:
+    """Whether voice mode can start: a microphone and a usable model. Says why not."""
+    from audio.microphone import has_microphone
+
+    ok, reason = has_microphone()
+    if not ok:
+        return False, reason
+    try:
+        load_model(settings)
+    except ModelError as error:
+        return False, with_hint(error)
+    return True, ""
+
+
+def make_stt(settings: ListeningSettings, matcher: Matcher, source: str) -> SpeechToText:
+    """The ears for the chosen strategy, expecting the sentences the intent templates make."""
+    from audio.strategies import make_recognizer
+
+    return make_recognizer(
+        settings.strategy,
+        load_model(settings),
+        matcher.spoken_sentences,
+        source=source,
+        judge=matcher.judge,
+    )
+
+
+def transcribe_files(
+    settings: ListeningSettings, matcher: Matcher, paths: Sequence[Path]
+) -> Iterator[Transcript | AudioError]:
+    """Each file's transcript in order (the model is loaded once); a bad file yields its error
+    so the other files still get their answer."""
+    from audio.wavfile import read_wav
+
+    stt = make_stt(settings, matcher, source="file")
+    for path in paths:
+        try:
+            transcript = stt.transcribe(read_wav(path))
+        except AudioError as error:
+            yield error
+            continue
+        yield replace(transcript, source=str(path))
+
+
+@dataclass(frozen=True)
+class _Mode:
+    """How the microphone listens in one state of the conversation."""
+
+    recognizer: SpeechToText
+    barge_in: BargeIn
+
+
+class MicrophoneListener:
+    """Utterances from the microphone, recognized by Vosk, with a visible listening state.
+
+    It has two modes: the conversation, with the full recognition strategy, and a running
+    routine, with a small grammar of the routine controls so they are heard quickly and
+    reliably; in both, barge-in words cut the speech short.
+    """
+
+    def __init__(
+        self,
+        mic: Microphone,
+        endpointer: Endpointer,
+        display: ListeningDisplay,
+        voice: Voice,
+        modes: dict[str, _Mode],
+    ) -> None:
+        self._mic: Microphone | None = mic
+        self._voice = voice
+        self._endpointer = endpointer
+        self._display = display
+        self._modes = modes
+        self._mode = "conversation"
+        self._fallback: KeyboardListener | None = None
+        # Half-duplex: while the mouth speaks, what the microphone hears only goes to the
+        # barge-in listener, never into an utterance.
+        mic.muted = voice.speaking
+        self.set_routine_mode(False)
+
+    @classmethod
+    def open(
+        cls,
+        settings: ListeningSettings,
+        display: ListeningDisplay,
+        voice: Voice,
+        matcher: Matcher,
+    ) -> MicrophoneListener:
+        from audio.endpoint import Endpointer
+        from audio.microphone import Microphone, find_device
+        from audio.recognizer import Recognizer
+        from audio.strategies import Hybrid
+
+        mic = Microphone(device=find_device(settings.device))
+        model = load_model(settings)
+        controls = matcher.spoken_for(IN_ROUTINE_INTENTS)
+
+        def own_words() -> str:
+            return voice.current_text
+
+        conversation = make_stt(settings, matcher, source="microphone")
+        modes = {
+            "conversation": _Mode(conversation, BargeIn(model, own_words)),
+            # The control grammar decides when it is sure; anything else (a question, goodbye)
+            # is still heard in full, so nothing said during a routine is lost.
+            "routine": _Mode(
+                Hybrid(Recognizer(model, grammar=controls, source="microphone"), conversation),
+                BargeIn(model, own_words, words=(*BARGE_IN_WORDS, *controls)),
+            ),
+        }
+        mic.start()
+        return cls(mic, Endpointer(), display, voice, modes)
+
+    def set_routine_mode(self, running: bool) -> None:
+        """Listen for routine controls only (True) or for the whole conversation (False)."""
+        self._mode = "routine" if running else "conversation"
+        if self._mic is not None:
+            self._mic.while_muted = self._modes[self._mode].barge_in
+
+    def with_keyboard_fallback(self, keyboard: KeyboardListener) -> MicrophoneListener:
+        self._fallback = keyboard
+        self._display.prompt_for_typing = False
+        return self
+
+    def listen(self) -> Transcript | None:
+        from audio.microphone import listen
+
+        if self._mic is None:
+            return self._fallback.listen() if self._fallback is not None else None
+        if self._mode == "conversation":
+            self._display.state("Listening…")
+        recognizer = self._modes[self._mode].recognizer
+        try:
+            transcript: Transcript = listen(
+                self._mic, recognizer, self._endpointer, on_partial=self._display.partial
+            )
+        except BargeInHeard as heard:
+            self._voice.stop()
+            return Transcript(heard.word, source="microphone")
+        except AudioError as error:
+            self._display.error(f"{error} Carrying on with the keyboard.")
+            self._mic = None
+            self._display.prompt_for_typing = True
+            return self._fallback.listen() if self._fallback is not None else None
+        return transcript

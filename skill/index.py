@@ -1,0 +1,162 @@
+"""The matcher's index: everything it computes once from the intents, as one frozen value.
+
+Every sentence the templates expand to, in canonical words (``normalize`` plus the synonym
+table) and grouped by intent so each intent's sentences are one slice; each intent's template
+vocabulary with IDF weights; the slot spotters; a natural label per (intent, slots). Building it
+is most of the start-up time, so ``skill.matcher_cache`` stores it; it holds plain data only, and
+the matcher is a function of it and the text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from hassil.expression import (
+    Alternative,
+    Expression,
+    Permutation,
+    RuleReference,
+    Sequence,
+    TextChunk,
+)
+
+from .intents import IntentSet, Slots, response_slots
+from .slots import Spotter, build_spotters
+from .text import OTHER_BODY_PARTS, content_stems, normalize, stem
+
+# Words this long or longer that no template knows are corrected to the nearest known word.
+SPELL_MIN_LENGTH = 5
+# A word no template uses weighs this many times the rarest known word in word coverage.
+UNKNOWN_WEIGHT = 2.5
+# Words used by more intents than this are too common to name a slot value on their own.
+COMMON_WORD_INTENTS = 3
+
+
+@dataclass(frozen=True)
+class SentenceIndex:
+    """The intents' sentences and vocabularies, ready for scoring."""
+
+    synonyms: Mapping[str, str]
+    # canonical sentence -> (intent, slots), and the same sentences grouped by intent
+    table: Mapping[str, tuple[str, Slots]]
+    names: tuple[str, ...]
+    sentences: tuple[str, ...]
+    slices: Mapping[str, tuple[int, int]]
+    slot_lists: Mapping[str, frozenset[str]]
+    required_slots: Mapping[str, frozenset[str]]
+    vocabularies: Mapping[str, frozenset[str]]
+    idf: Mapping[str, float]
+    unknown_weight: float
+    spotters: Mapping[str, Spotter]
+    known_words: frozenset[str]
+    known_long_words: tuple[str, ...]
+    labels: Mapping[tuple[str, Slots], str]
+    # each intent's sentences as spoken words (before synonyms), for recognizer grammars
+    spoken_by_intent: Mapping[str, frozenset[str]]
+    spoken_sentences: tuple[str, ...]
+
+    def canonical(self, text: str) -> str:
+        """``normalize`` plus the synonym table, applied alike to templates and queries."""
+        return with_synonyms(normalize(text), self.synonyms)
+
+
+def with_synonyms(normalized: str, synonyms: Mapping[str, str]) -> str:
+    return " ".join(synonyms.get(w, w) for w in normalized.split())
+
+
+def build_index(intents: IntentSet) -> SentenceIndex:
+    """Expand every template once and compute everything scoring needs."""
+    synonyms = dict(intents.synonyms)
+    table: dict[str, tuple[str, Slots]] = {}
+    slot_lists: dict[str, set[str]] = defaultdict(set)
+    by_intent: dict[str, set[str]] = defaultdict(set)
+    labels: dict[tuple[str, Slots], str] = {}
+    for name, sentence, slots in intents.samples():
+        words = normalize(sentence)
+        table.setdefault(with_synonyms(words, synonyms), (name, slots))
+        slot_lists[name].update(slot for slot, _ in slots)
+        by_intent[name].add(words)
+        labels.setdefault((name, tuple(sorted(slots))), sentence)
+    spoken = set().union(*by_intent.values())
+    known = frozenset(w for s in table for w in s.split()) | set(synonyms)
+    table.pop("", None)
+    names = sorted({name for name, _ in table.values()})
+    position = {name: i for i, name in enumerate(names)}
+    sentences = sorted(table, key=lambda s: (position[table[s][0]], s))
+    owners = np.array([position[table[s][0]] for s in sentences])
+    starts = np.searchsorted(owners, np.arange(len(names)))
+    ends = np.append(starts[1:], len(sentences))
+
+    def canonical(text: str) -> str:
+        return with_synonyms(normalize(text), synonyms)
+
+    vocabularies = _template_vocabularies(intents, canonical)
+    # Words only slot values use weigh like unknown words unless the value is said.
+    idf = _idf(vocabularies.get(name, frozenset()) for name in names)
+    for word in map(stem, OTHER_BODY_PARTS):
+        idf.pop(word, None)
+    counts: dict[str, int] = defaultdict(int)
+    for vocab in vocabularies.values():
+        for word in vocab:
+            counts[word] += 1
+    common = {w for w, c in counts.items() if c > COMMON_WORD_INTENTS}
+    return SentenceIndex(
+        synonyms=synonyms,
+        table=table,
+        names=tuple(names),
+        sentences=tuple(sentences),
+        slices={name: (int(starts[i]), int(ends[i])) for name, i in position.items()},
+        slot_lists={name: frozenset(slot_lists[name]) for name in names},
+        required_slots={
+            name: frozenset(response_slots(intent.response or ""))
+            for name, intent in intents.intents.items()
+        },
+        vocabularies=vocabularies,
+        idf=idf,
+        unknown_weight=UNKNOWN_WEIGHT * max(idf.values(), default=1.0),
+        spotters=build_spotters(intents, canonical, common),
+        known_words=known,
+        known_long_words=tuple(sorted(w for w in known if len(w) >= SPELL_MIN_LENGTH)),
+        labels=labels,
+        spoken_by_intent={name: frozenset(s) for name, s in by_intent.items()},
+        # Synonyms are words people say too, though no template needs to spell them out.
+        spoken_sentences=tuple(sorted((spoken | set(synonyms)) - {""})),
+    )
+
+
+def _template_vocabularies(
+    intents: IntentSet, canonical: Callable[[str], str]
+) -> dict[str, frozenset[str]]:
+    """Each intent's content stems from its templates' own words (and the rules they use), with
+    slot lists left out."""
+    vocab: dict[str, frozenset[str]] = {}
+    for name, intent in intents.intents.items():
+        chunks: list[str] = []
+        for template in intent.templates:
+            _collect_words(template, intents, chunks, set())
+        vocab[name] = frozenset(content_stems(canonical(" ".join(chunks))))
+    return vocab
+
+
+def _collect_words(expr: Expression, intents: IntentSet, out: list[str], seen: set[str]) -> None:
+    if isinstance(expr, TextChunk):
+        out.append(expr.text)
+    elif isinstance(expr, Sequence | Alternative | Permutation):
+        for item in expr.items:
+            _collect_words(item, intents, out, seen)
+    elif isinstance(expr, RuleReference) and expr.rule_name not in seen:
+        seen.add(expr.rule_name)
+        _collect_words(intents.rules[expr.rule_name], intents, out, seen)
+
+
+def _idf(vocabularies: Iterable[frozenset[str]]) -> dict[str, float]:
+    vocabs = list(vocabularies)
+    counts: dict[str, int] = defaultdict(int)
+    for vocab in vocabs:
+        for word in vocab:
+            counts[word] += 1
+    return {w: math.log(1 + len(vocabs) / c) for w, c in counts.items()}
