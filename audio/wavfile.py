@@ -61,7 +61,9 @@ def read_native(path: str | Path) -> tuple[Int16Samples, int]:
         raise AudioError(f"{path} does not exist or is not a file. Check the path.")
     soundfile = _soundfile()
     try:
-        info = soundfile.info(str(path))
+        # An open file rather than a name: libsndfile cannot open names that are not UTF-8.
+        with path.open("rb") as file:
+            info = soundfile.info(file)
     except (RuntimeError, soundfile.LibsndfileError, OSError, ValueError) as error:
         raise _unreadable(path, error) from error
     problem = _wav_header_problem(path) or _header_problem(
@@ -72,7 +74,8 @@ def read_native(path: str | Path) -> tuple[Int16Samples, int]:
     try:
         # Read as float so float files keep their level (libsndfile does not scale float to
         # integer reads), then quantize once.
-        floats, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        with path.open("rb") as file:
+            floats, rate = soundfile.read(file, dtype="float32", always_2d=True)
     except (RuntimeError, soundfile.LibsndfileError, OSError, ValueError, MemoryError) as error:
         raise _unreadable(path, error) from error
     samples = np.clip(np.round(floats * 32768.0), -32768, 32767).astype(np.int16)

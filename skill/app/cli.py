@@ -21,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+STOPPED = "Stopped. Take care of your neck."
 
 
 def _interrupted(signum: int, frame: FrameType | None) -> None:
@@ -51,6 +52,16 @@ def run() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Pressed before the command started, perhaps mid-import: say it without importing more.
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"{STOPPED}\n")
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from .terminal import TerminalView
     from .terminal_mode import saved_terminal_mode
 
@@ -71,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             if view is not None:
                 view.close()
-            _note("Stopped. Take care of your neck.")
+            _note(STOPPED)
             return EXIT_INTERRUPTED
         except SystemExit as leaving:
             return leaving.code if isinstance(leaving.code, int) else EXIT_ERROR
