@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,12 @@ from audio.errors import AudioError
 from audio.events import Transcript
 from skill.data import load_skill_data
 from skill.dialogue import DialogueManager
+from skill.matcher import Matcher
 from skill.matcher_cache import load_matcher
 from skill.response import Response
 
 from .settings import Settings
-from .terminal import TerminalView
+from .terminal import FileProgress, TerminalView
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -56,32 +58,38 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, view: TerminalView) ->
         return EXIT_USAGE
     data = load_skill_data(settings.data_dir)
     matcher = load_matcher(data.intents)
-    if args.audio is None:
-        inputs: list[tuple[str, Transcript | AudioError]] = [
-            (args.text, Transcript(args.text, source="text"))
-        ]
-    else:
-        from .ears import transcribe_files
-
-        results = transcribe_files(settings.listening, matcher, args.audio)
-        inputs = [(display_name(p), r) for p, r in zip(args.audio, results, strict=True)]
     status = EXIT_OK
-    for name, item in inputs:
-        if isinstance(item, AudioError):
-            status = EXIT_ERROR
+    with FileProgress(view) as progress:
+        for name, item in _inputs(args, settings, matcher, progress):
+            if isinstance(item, AudioError):
+                status = EXIT_ERROR
+                if args.json:
+                    _print_json({"input": name, "error": _safe(str(item))})
+                else:
+                    view.error(_safe(str(item)))
+                continue
+            response = DialogueManager(data, matcher).handle(item.text)
             if args.json:
-                _print_json({"input": name, "error": _safe(str(item))})
+                _print_json({"input": name, **response_record(response)})
             else:
-                view.error(_safe(str(item)))
-            continue
-        response = DialogueManager(data, matcher).handle(item.text)
-        if args.json:
-            _print_json({"input": name, **response_record(response)})
-        else:
-            if args.audio is not None:
-                view.note(f"{name}: heard {item.text!r}")
-            view.answer(response.text, response.sources)
+                if args.audio is not None:
+                    view.note(f"{name}: heard {item.text!r}")
+                view.answer(response.text, response.sources)
     return status
+
+
+def _inputs(
+    args: argparse.Namespace, settings: Settings, matcher: Matcher, progress: FileProgress
+) -> Iterator[tuple[str, Transcript | AudioError]]:
+    """(name, transcript or error) for the typed question or each audio file, in order."""
+    if args.audio is None:
+        yield args.text, Transcript(args.text, source="text")
+        return
+    from .ears import transcribe_files
+
+    results = transcribe_files(settings.listening, matcher, args.audio, progress)
+    for path, result in zip(args.audio, results, strict=True):
+        yield display_name(path), result
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: Settings, view: TerminalView) -> int:
@@ -89,13 +97,14 @@ def cmd_transcribe(args: argparse.Namespace, settings: Settings, view: TerminalV
 
     matcher = load_matcher(load_skill_data(settings.data_dir).intents)
     status = EXIT_OK
-    results = transcribe_files(settings.listening, matcher, args.files)
-    for path, item in zip(args.files, results, strict=True):
-        if isinstance(item, AudioError):
-            view.error(_safe(str(item)))
-            status = EXIT_ERROR
-        else:
-            print(f"{display_name(path)}\t{item.text}", flush=True)
+    with FileProgress(view) as progress:
+        results = transcribe_files(settings.listening, matcher, args.files, progress)
+        for path, item in zip(args.files, results, strict=True):
+            if isinstance(item, AudioError):
+                view.error(_safe(str(item)))
+                status = EXIT_ERROR
+            else:
+                print(f"{display_name(path)}\t{item.text}", flush=True)
     return status
 
 

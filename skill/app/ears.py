@@ -11,14 +11,14 @@ falls back to the keyboard if the microphone goes away.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from audio.bargein import BARGE_IN_WORDS, BargeIn, BargeInHeard
 from audio.errors import AudioError, ModelError
-from audio.events import Transcript
+from audio.events import AudioChunk, Transcript
 from skill.dialogue import IN_ROUTINE_INTENTS
 from skill.matcher import Matcher
 from skill.ports import Voice
@@ -82,21 +82,47 @@ def make_stt(settings: ListeningSettings, matcher: Matcher, source: str) -> Spee
     )
 
 
+# Files at least this long show how far recognition has got.
+PROGRESS_FROM_SECONDS = 60.0
+
+FileProgress = Callable[[Path, float, float], None]
+
+
 def transcribe_files(
-    settings: ListeningSettings, matcher: Matcher, paths: Sequence[Path]
+    settings: ListeningSettings,
+    matcher: Matcher,
+    paths: Sequence[Path],
+    progress: FileProgress | None = None,
 ) -> Iterator[Transcript | AudioError]:
     """Each file's transcript in order (the model is loaded once); a bad file yields its error
-    so the other files still get their answer."""
-    from audio.wavfile import read_wav
+    so the other files still get their answer. ``progress(path, seconds_done, seconds_total)``
+    hears about long files as they are decoded."""
+    from audio.convert import chunks as split
+    from audio.wavfile import DEFAULT_SAMPLES_PER_CHUNK, load_wav
 
     stt = make_stt(settings, matcher, source="file")
     for path in paths:
         try:
-            transcript = stt.transcribe(read_wav(path))
+            whole = load_wav(path)
+            total = whole.seconds
+            chunks = split(whole.audio, samples_per_chunk=DEFAULT_SAMPLES_PER_CHUNK)
+            if progress is not None and total >= PROGRESS_FROM_SECONDS:
+                chunks = _reporting(chunks, path, total, progress)
+            transcript = stt.transcribe(chunks)
         except AudioError as error:
             yield error
             continue
         yield replace(transcript, source=str(path))
+
+
+def _reporting(
+    chunks: Iterator[AudioChunk], path: Path, total: float, progress: FileProgress
+) -> Iterator[AudioChunk]:
+    done = 0.0
+    for chunk in chunks:
+        done += chunk.seconds
+        progress(path, done, total)
+        yield chunk
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.live import Live
-from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from audio.events import Transcript
@@ -128,6 +135,33 @@ class TerminalView:
                 progress.update(task, completed=done, total=total or None)
 
             return run(update)
+
+
+class FileProgress:
+    """A progress bar on stderr for each long audio file being decoded."""
+
+    def __init__(self, view: TerminalView) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            console=view.err,
+            transient=True,
+        )
+        self._tasks: dict[Path, TaskID] = {}
+
+    def __enter__(self) -> FileProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def __call__(self, path: Path, done: float, total: float) -> None:
+        task = self._tasks.get(path)
+        if task is None:
+            task = self._tasks[path] = self._progress.add_task(_escape(path.name), total=total)
+        self._progress.update(task, completed=done)
 
 
 def _escape(text: str) -> str:
