@@ -405,3 +405,11 @@ def test_the_view_names_the_intro_and_a_changed_pace() -> None:
     text = render_text(replace(HOLDING, phase=Phase.INTRO, seconds_left=0.0, pace=1.25))
     assert "Getting ready · 5 steps" in text
     assert "Pace: slower (holds ×1.25)" in text
+
+
+def test_the_view_with_its_key_legend_fits_an_80_column_terminal() -> None:
+    from skill.app.keys import LEGEND
+
+    text = render_text(HOLDING, width=80)
+    assert LEGEND in text  # on one line, not wrapped
+    assert max(len(line) for line in text.splitlines()) <= 80
