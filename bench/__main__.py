@@ -17,6 +17,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -161,6 +162,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.item_set = sets.load_set(args.set, args.questions, args.red_flags)
     except sets.SetError as error:
         parser.error(str(error))
+    if args.questions is not None:
+        # Figures from a question file of one's own are not the named set's.
+        args.item_set = replace(args.item_set, name="custom")
     return args
 
 
@@ -343,7 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": startup.machine(),
         "engines": voices.versions(),
         "model": stock.name,
-        "models": {s: models[s].name for s in args.strategies},
+        "models": {
+            s: models[s].name if models[s] == stock else str(models[s]) for s in args.strategies
+        },
         "set": item_set.name,
         "set_files": [
             str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in item_set.sources

@@ -172,6 +172,15 @@ def test_batches_hold_one_voice_and_condition_each() -> None:
         assert len(batch) <= run.BATCH
 
 
+def test_strategies_on_their_own_model_get_a_listen_pass_of_their_own(tmp_path: Path) -> None:
+    spec = run.RunSpec(("open", "constrained", "hybrid"), (("constrained", str(tmp_path)),))
+    context = run.make_context(spec, with_model=False)
+    assert context.shared == ("open", "hybrid")
+    assert context.generic == ("constrained",)
+    # ``open`` on the stock model is the stock-open row, not a row of its own.
+    assert context.systems == ["constrained", "hybrid", run.STOCK_OPEN]
+
+
 # -- noise and the audio cache ------------------------------------------------------------------
 
 
