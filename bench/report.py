@@ -519,6 +519,7 @@ def chart(summary: dict[str, Any], default: str, path: Path) -> None:
             left.plot(xs, ys, marker="o", linewidth=2.0, label=kind)
         xs, ys = _series(accuracy, [f"cell:{REVERB}"])
         if ys:
+            # The room has its own 25 dB floor; its point sits between clean and 20 dB.
             left.plot([0.5], ys, marker="*", markersize=12, linestyle="", label="reverb room")
         # The espeak-ng row: clean, and its one noisy condition at that condition's SNR.
         hard = [
@@ -549,7 +550,7 @@ def chart(summary: dict[str, Any], default: str, path: Path) -> None:
             linestyle="-" if neck else "--",
             marker="o" if neck else "s",
             linewidth=2.0 if neck else 1.2,
-            label=f"{matcher}: {origin}" if neck else f"{matcher} on {origin}",
+            label=f"{matcher} on {origin}" if row["kind"] == "peer" else f"{matcher}: {origin}",
         )
     right.set_title("Every row, near-human voices (noise types pooled)")
     for ax in (left, right):
