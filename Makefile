@@ -22,8 +22,9 @@ lint:
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# make bench BENCH_ARGS="--quick"; `python -m bench --help` lists the options.
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) models bench/out .pytest_cache .mypy_cache .ruff_cache

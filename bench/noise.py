@@ -1,5 +1,7 @@
 """Noise for the benchmark: pink, brown and babble, mixed into speech at a given SNR.
 
+Pure numpy: what the noise is and how it is mixed; ``bench.audio_set`` makes the files.
+
 The SNR is measured on the speech's active samples only (frames within ``ACTIVE_RANGE_DB`` of
 the loudest frame), so padding and pauses do not make the speech look quieter than it is. Noise
 power is measured over the whole noise segment. Every generator takes a numpy ``Generator`` so a
@@ -7,6 +9,8 @@ seed fixes the result.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +23,8 @@ FRAME = RATE // 100  # 10 ms frames for the activity measurement
 ACTIVE_RANGE_DB = 35.0
 # Highest peak the mixture may reach; louder mixtures are scaled down as a whole (SNR unchanged).
 MAX_PEAK = 0.95
-NOISE_TYPES = ("pink", "brown", "babble")
+# Pause between one babble talker's sentences (s): a breath, so talkers rarely fall silent.
+BREATH_S = (0.05, 0.25)
 
 
 def frame_rms(samples: Samples, frame: int = FRAME) -> Samples:
@@ -89,14 +94,14 @@ def brown(length: int, rng: np.random.Generator) -> Samples:
     return _shaped(length, rng, 2.0)
 
 
-def babble_bed(
-    utterances: list[Samples], streams: int, seconds: float, rng: np.random.Generator
-) -> Samples:
-    """Several talkers at once: ``streams`` tracks, each a random run of ``utterances`` with
-    short gaps, every track at the same level, summed. Unit RMS."""
+def babble_tracks(
+    talkers: Sequence[Sequence[Samples]], seconds: float, rng: np.random.Generator
+) -> list[Samples]:
+    """One track per talker: that talker's utterances in random order with short breaths
+    between (``BREATH_S``), starting within the first second; each track at unit RMS."""
     length = int(seconds * RATE)
-    bed = np.zeros(length, dtype=np.float64)
-    for _ in range(streams):
+    tracks = []
+    for utterances in talkers:
         track = np.zeros(length, dtype=np.float64)
         at = int(rng.integers(0, RATE))
         while at < length:
@@ -105,10 +110,25 @@ def babble_bed(
             piece = speech / level if level > 0 else speech
             end = min(length, at + len(piece))
             track[at:end] += piece[: end - at]
-            at = end + int(rng.uniform(0.05, 0.4) * RATE)
-        bed += track / max(_rms(track), 1e-12)
+            at = end + int(rng.uniform(*BREATH_S) * RATE)
+        tracks.append(track / max(_rms(track), 1e-12))
+    return tracks
+
+
+def babble_bed(
+    talkers: Sequence[Sequence[Samples]], seconds: float, rng: np.random.Generator
+) -> Samples:
+    """Several talkers at once (``babble_tracks`` summed), unit RMS."""
+    bed: Samples = np.sum(babble_tracks(talkers, seconds, rng), axis=0)
     rms = _rms(bed)
     return bed / rms if rms > 0 else bed
+
+
+def overlap(tracks: Sequence[Samples], frame: int = FRAME) -> npt.NDArray[np.int_]:
+    """How many tracks are active (``active_mask``) in each frame."""
+    masks = [active_mask(track, frame) for track in tracks]
+    counts: npt.NDArray[np.int_] = np.sum(masks, axis=0)
+    return counts
 
 
 def segment(bed: Samples, length: int, rng: np.random.Generator) -> Samples:

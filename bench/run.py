@@ -1,21 +1,32 @@
 """Running the spoken set through Neck Coach the way the microphone path does.
 
 Each WAV is streamed in 30 ms chunks (without sleeping) through ``audio.microphone.listen`` with
-an ``Endpointer`` and the recognizers, then the transcript goes to a fresh conversation of the
-``DialogueManager``. All strategies share one decoding pass: the open and constrained Vosk
-recognizers see the same audio inside the real ``Hybrid`` (or a plain tee when hybrid is not
-asked for), and each records what it returned and how long each call took. The transcript of
-``open``, ``constrained`` and ``corrected`` is rebuilt from those records exactly as
-``make_recognizer`` would have produced it; ``hybrid`` is what ``listen`` returned.
+an ``Endpointer`` and a recognizer, then the transcript goes to a fresh conversation of the
+``DialogueManager``.
+
+Strategies are named as in ``audio.strategies.STRATEGIES``, each on the stock model or on its
+own model folder (``--model-for NAME=PATH``). Any strategy runs generically: a recognizer from
+``make_recognizer`` per batch, its own ``listen`` pass over the file. The four strategies built
+from the stock model's open and constrained recognizers (``SHARED``: open, constrained,
+corrected, hybrid) share one decoding pass instead, to fit the time budget: the open and
+constrained Vosk recognizers see the same audio inside the real ``Hybrid`` (or a plain tee when
+hybrid is not asked for), each records what it returned and how long each call took, and the
+transcripts of ``open``, ``constrained`` and ``corrected`` are rebuilt from those records
+exactly as ``make_recognizer`` builds them (a test checks ``hybrid`` hears what
+``make_recognizer("hybrid")`` hears).
+
+The shared pass always runs the stock model's open recognizer: its transcript is the reference
+row ``stock open`` (Vosk as shipped, open vocabulary, Neck Coach's matcher and dialogue) and
+what the peers (hassil strict, nearest sentence) are given, as Home Assistant and Rhasspy would
+be. The ``open`` strategy on the stock model *is* ``stock open`` and is reported under that name.
 
 Latency is the work left after the user stops talking: the endpointer's silence wait (counted
 as audio time, since live audio needs that long to arrive) plus the measured time from the
-moment the chunk that ends the utterance is fed until the dialogue returns its response
-(``finish`` of every recognizer the strategy uses, the correction, and the matching). For the
-component strategies that time is the sum of their own calls; for ``hybrid`` it is the wall
-clock of ``listen`` itself.
+moment the chunk that ends the utterance is fed until the dialogue returns its response. For the
+rebuilt component strategies that time is the sum of their own calls; for ``hybrid`` and the
+generic strategies it is the wall clock of ``listen`` from that chunk on.
 
-Recognizers are reused over a batch of consecutive questions in one voice and noise level (as a
+Recognizers are reused over a batch of consecutive items in one voice and condition (as a
 session reuses them between turns) and made fresh for every batch; batches are fixed, so the
 results do not depend on ``--jobs``.
 """
@@ -35,23 +46,35 @@ from audio.convert import chunks as split_chunks
 from audio.endpoint import FRAME_MS, Endpointer, EndpointEvent
 from audio.events import RATE, AudioChunk, Transcript
 from audio.microphone import DEFAULT_TIMEOUT, listen
-from audio.model import load_model
+from audio.model import load_model, locate_model
 from audio.recognizer import Recognizer, join_transcripts, known_words
-from audio.strategies import Corrected, Corrector, Hybrid, SpeechToText, vocabulary_grammar
+from audio.strategies import (
+    Corrected,
+    Corrector,
+    Hybrid,
+    SpeechToText,
+    make_recognizer,
+    vocabulary_grammar,
+)
 from skill.data import SkillData, default_data_dir, load_skill_data
 from skill.dialogue import DialogueManager
 from skill.matcher import Matcher
 from skill.response import Response
 from skill.vocabulary import ROUTINE_ONLY as ROUTINE_CONTROLS
 
-from .audio_set import Question, Sample
+from .audio_set import Sample
 from .peers import FALLBACK, FuzzyPeer, HassilPeer, PeerAnswer
+from .sets import Question
+
+_LOGGER = logging.getLogger(__name__)
 
 CHUNK_MS = 30
-# Questions per batch: one set of recognizers serves a batch, in order.
+# Items per batch: one set of recognizers serves a batch, in order.
 BATCH = 40
-# Peers run on the transcripts of these strategies' recognizers.
-PEER_SOURCES = ("open", "constrained")
+# Strategies the shared decoding pass rebuilds from the stock open and constrained recognizers.
+SHARED = ("open", "constrained", "corrected", "hybrid")
+# The reference row: the stock model, open vocabulary, Neck Coach's matcher; the peers' input.
+STOCK_OPEN = "stock open"
 PEERS = ("hassil", "fuzzy")
 
 Call = tuple[float, float]  # (start, seconds)
@@ -202,15 +225,24 @@ def answered(response: Response) -> bool:
     return response.kind != "fallback" and response.intent != "empty"
 
 
-def judge(question: Question, response: Response) -> bool:
-    """Right intent and slots; out-of-domain: nothing answered; red flags: the caution, with the
-    expected intent or the "see a doctor" answer."""
+def cautioned(response: Response) -> bool:
+    """The response carries the red-flag caution, or asks to confirm a possible red flag (a
+    confirmation question a later safety layer may add: ``kind == "confirm"``)."""
+    return bool(response.red_flags) or response.kind == "confirm"
+
+
+def judge(question: Question, response: Response) -> bool | None:
+    """Question-set items: right intent and slots; off-topic: nothing answered; red-flag
+    questions: the caution (or a confirmation), with the expected intent or the "see a doctor"
+    answer. ``None`` for red-flag-set items, which are scored on the caution alone."""
+    if question.kind != "question":
+        return None
     if question.out_of_domain:
         return not answered(response)
     if question.red_flag:
-        if not response.red_flags:
+        if not cautioned(response):
             return False
-        if response.intent == "when_doctor":
+        if response.kind == "confirm" or response.intent == "when_doctor":
             return True
     slots = dict(response.slots)
     return response.intent == question.intent and all(slots.get(k) == v for k, v in question.slots)
@@ -230,15 +262,30 @@ def judge_peer(question: Question, answer: PeerAnswer) -> bool:
 # -- the worker ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RunSpec:
+    """Which strategies run, and the model folder of each (the stock model unless given)."""
+
+    strategies: tuple[str, ...]
+    model_for: tuple[tuple[str, str], ...] = ()
+
+    def models(self, stock: Path) -> dict[str, Path]:
+        given = dict(self.model_for)
+        return {s: Path(given[s]) if s in given else stock for s in self.strategies}
+
+
 @dataclass
 class Context:
     """Everything one process needs, built once."""
 
-    strategies: tuple[str, ...]
+    spec: RunSpec
     data: SkillData
     matcher: Matcher
     template: DialogueManager
-    model: Any
+    stock: Any  # the stock Vosk model
+    models: dict[str, Any]  # strategy -> its Vosk model
+    shared: tuple[str, ...]  # strategies rebuilt from the shared pass
+    generic: tuple[str, ...]  # strategies with a listen pass of their own
     sentences: list[str]
     peers: dict[str, Any]
     model_load_s: float
@@ -246,6 +293,12 @@ class Context:
     missing_words: list[str]
     responses: dict[tuple[str, bool], tuple[Response, float]] = field(default_factory=dict)
     peer_answers: dict[tuple[str, str], PeerAnswer] = field(default_factory=dict)
+
+    @property
+    def systems(self) -> list[str]:
+        """The Neck Coach rows: every strategy (``open`` on the stock model as ``stock open``)."""
+        rows = [s for s in self.spec.strategies if s not in self.shared or s != "open"]
+        return [*rows, STOCK_OPEN]
 
     def respond(self, text: str, routine: bool) -> tuple[Response, float]:
         """A fresh conversation's response to ``text`` and the seconds it took (cached: the
@@ -268,33 +321,41 @@ class Context:
 _CONTEXT: Context | None = None
 
 
-def make_context(strategies: Sequence[str], with_model: bool = True) -> Context:
+def make_context(spec: RunSpec, with_model: bool = True) -> Context:
     # The grammar warning about words the model lacks is reported once by the benchmark.
     logging.getLogger("audio").setLevel(logging.ERROR)
     began = time.perf_counter()
     model_load = 0.0
-    model = None
+    stock_path = locate_model()
+    paths = spec.models(stock_path)
+    loaded: dict[Path, Any] = {}
     if with_model:
         start = time.perf_counter()
-        model = load_model()
+        for path in {stock_path, *paths.values()}:
+            loaded[path] = load_model(path)
         model_load = time.perf_counter() - start
+    shared = tuple(s for s in spec.strategies if s in SHARED and paths[s] == stock_path)
+    generic = tuple(s for s in spec.strategies if s not in shared)
     data = load_skill_data()
     matcher = Matcher(data.intents)
     template = DialogueManager(data, matcher)
     missing: list[str] = []
-    if model is not None:
-        _, unknown = known_words(model, vocabulary_grammar(matcher.spoken_sentences))
+    if loaded:
+        _, unknown = known_words(loaded[stock_path], vocabulary_grammar(matcher.spoken_sentences))
         missing = sorted(unknown)
     peers: dict[str, Any] = {
         "hassil": HassilPeer(default_data_dir() / "intents", matcher),
         "fuzzy": FuzzyPeer(data.intents, matcher),
     }
     return Context(
-        strategies=tuple(strategies),
+        spec=spec,
         data=data,
         matcher=matcher,
         template=template,
-        model=model,
+        stock=loaded.get(stock_path),
+        models={s: loaded.get(p) for s, p in paths.items()},
+        shared=shared,
+        generic=generic,
         sentences=list(matcher.spoken_sentences),
         peers=peers,
         model_load_s=model_load,
@@ -303,13 +364,16 @@ def make_context(strategies: Sequence[str], with_model: bool = True) -> Context:
     )
 
 
-def init_worker(strategies: Sequence[str]) -> None:
+def init_worker(spec: RunSpec) -> None:
     global _CONTEXT
-    _CONTEXT = make_context(strategies)
+    _CONTEXT = make_context(spec)
 
 
 def worker_main(
-    strategies: Sequence[str], work: Sequence[Sequence[Sample]], text: Any, out: Any
+    spec: RunSpec,
+    work: Sequence[Sequence[Sample]],
+    text: Sequence[Question] | None,
+    out: Any,
 ) -> None:
     """A worker process: its fixed share of batches, in order, each result onto ``out``.
 
@@ -317,7 +381,7 @@ def worker_main(
     changes the next transcript slightly; a fixed share in a fixed order keeps a run
     reproducible for a given ``--jobs``."""
     try:
-        init_worker(strategies)
+        init_worker(spec)
         for batch in work:
             out.put(("batch", evaluate_batch(batch)))
         if text is not None:
@@ -335,126 +399,166 @@ def set_context(context: Context) -> None:
 
 @dataclass
 class Stack:
-    """The recognizers one batch uses, and the object ``listen`` drives."""
+    """The recognizers one batch uses: the shared pass (``top`` is what ``listen`` drives) and
+    one recognizer per generic strategy."""
 
     top: SpeechToText
-    open: TimedRecognizer | None
+    open: TimedRecognizer
     constrained: TimedRecognizer | None
     corrector: TimedCorrector | None
     hybrid: bool
+    generic: dict[str, SpeechToText] = field(default_factory=dict)
 
 
 def build_stack(context: Context) -> Stack:
-    wanted = set(context.strategies)
-    need_open = bool(wanted & {"open", "corrected", "hybrid"})
+    wanted = set(context.shared)
     need_constrained = bool(wanted & {"constrained", "hybrid"})
     need_corrector = bool(wanted & {"corrected", "hybrid"})
-    model, sentences = context.model, context.sentences
-    open_rec = TimedRecognizer(model, source="bench") if need_open else None
+    model, sentences = context.stock, context.sentences
+    # The stock open recognizer always runs: it is the stock-open row and the peers' input.
+    open_rec = TimedRecognizer(model, source="bench")
     constrained = (
         TimedRecognizer(model, grammar=vocabulary_grammar(sentences), source="bench")
         if need_constrained
         else None
     )
     corrector = TimedCorrector(sentences) if need_corrector else None
-    corrected = (
-        Corrected(open_rec, corrector) if open_rec is not None and corrector is not None else None
-    )
+    corrected = Corrected(open_rec, corrector) if corrector is not None else None
+    generic = {
+        name: make_recognizer(
+            name, context.models[name], sentences, source="bench", judge=context.matcher.judge
+        )
+        for name in context.generic
+    }
     if "hybrid" in wanted and constrained is not None and corrected is not None:
         # The same composition as make_recognizer("hybrid", ...).
         hybrid = Hybrid(constrained, corrected, judge=context.matcher.judge)
-        return Stack(hybrid, open_rec, constrained, corrector, True)
-    parts: list[SpeechToText] = []
-    if corrected is not None:
-        parts.append(corrected)
-    elif open_rec is not None:
-        parts.append(open_rec)
+        return Stack(hybrid, open_rec, constrained, corrector, True, generic)
+    parts: list[SpeechToText] = [corrected if corrected is not None else open_rec]
     if constrained is not None:
         parts.append(constrained)
-    return Stack(Tee(parts), open_rec, constrained, corrector, False)
+    return Stack(Tee(parts), open_rec, constrained, corrector, False, generic)
 
 
-def _strategy_result(
-    context: Context,
-    question: Question,
-    transcript: Transcript,
-    tail_s: float,
-    work_s: float,
-    silence_ms: int,
+@dataclass(frozen=True)
+class Heard:
+    """One system's transcript of an utterance, with the time it took after the end of speech
+    (``tail_s``) and in all (``work_s``)."""
+
+    transcript: Transcript
+    tail_s: float
+    work_s: float
+
+
+def _system_result(
+    context: Context, question: Question, heard: Heard, silence_ms: int
 ) -> dict[str, Any]:
-    response, handle_s = context.respond(transcript.text, in_routine(question))
+    response, handle_s = context.respond(heard.transcript.text, in_routine(question))
     return {
-        "text": transcript.text,
-        "confidence": round(transcript.confidence, 3),
+        "text": heard.transcript.text,
+        "confidence": round(heard.transcript.confidence, 3),
         "intent": response.intent,
         "kind": response.kind,
         "slots": dict(response.slots),
         "red_flags": list(response.red_flags),
         "correct": judge(question, response),
         "false_accept": question.out_of_domain and answered(response),
-        "latency_ms": silence_ms + 1000.0 * (tail_s + handle_s),
-        "work_s": work_s + handle_s,
+        "cautioned": cautioned(response),
+        "latency_ms": silence_ms + 1000.0 * (heard.tail_s + handle_s),
+        "work_s": heard.work_s + handle_s,
     }
 
 
-def evaluate_sample(context: Context, stack: Stack, sample: Sample) -> dict[str, Any]:
-    source = FileSource(read_pcm(sample.path))
+def _shared_pass(stack: Stack, pcm: bytes) -> tuple[dict[str, Heard], TimedEndpointer, float]:
+    """The shared decoding pass: every shared strategy's transcript, the endpointer, and the
+    seconds of audio fed."""
+    source = FileSource(pcm)
     endpointer = TimedEndpointer()
     started = time.perf_counter()
     heard = listen(source, stack.top, endpointer, timeout=DEFAULT_TIMEOUT)
     returned = time.perf_counter()
-    vad_ended = endpointer.ended_start is not None
     t0 = endpointer.ended_start if endpointer.ended_start is not None else endpointer.last_start
     ep_tail, ep_total = _tail(endpointer.calls, t0), _total(endpointer.calls)
 
-    transcripts: dict[str, tuple[Transcript, float, float]] = {}
-    open_calls: list[Call] = []
-    if stack.open is not None:
-        text, open_calls = stack.open.take()
-        transcripts["open"] = (text, ep_tail + _tail(open_calls, t0), ep_total + _total(open_calls))
+    out: dict[str, Heard] = {}
+    text, open_calls = stack.open.take()
+    out["open"] = Heard(text, ep_tail + _tail(open_calls, t0), ep_total + _total(open_calls))
     if stack.constrained is not None:
         text, calls = stack.constrained.take()
-        transcripts["constrained"] = (text, ep_tail + _tail(calls, t0), ep_total + _total(calls))
+        out["constrained"] = Heard(text, ep_tail + _tail(calls, t0), ep_total + _total(calls))
     if stack.corrector is not None:
         text, calls = stack.corrector.take("bench")
         tail = ep_tail + _tail(open_calls, t0) + _tail(calls, t0)
         total = ep_total + _total(open_calls) + _total(calls)
-        transcripts["corrected"] = (text, tail, total)
+        out["corrected"] = Heard(text, tail, total)
     if stack.hybrid:
-        transcripts["hybrid"] = (heard, returned - t0, returned - started)
+        out["hybrid"] = Heard(heard, returned - t0, returned - started)
+    return out, endpointer, source.fed_seconds
+
+
+def _generic_pass(recognizer: SpeechToText, pcm: bytes) -> Heard:
+    """A strategy's own ``listen`` pass, timed from the chunk that ends the utterance."""
+    endpointer = TimedEndpointer()
+    started = time.perf_counter()
+    heard = listen(FileSource(pcm), recognizer, endpointer, timeout=DEFAULT_TIMEOUT)
+    returned = time.perf_counter()
+    t0 = endpointer.ended_start if endpointer.ended_start is not None else endpointer.last_start
+    return Heard(heard, returned - t0, returned - started)
+
+
+def evaluate_sample(context: Context, stack: Stack, sample: Sample) -> dict[str, Any]:
+    pcm = read_pcm(sample.path)
+    heard, endpointer, fed_seconds = _shared_pass(stack, pcm)
+    for name, recognizer in stack.generic.items():
+        heard[name] = _generic_pass(recognizer, pcm)
+    heard[STOCK_OPEN] = heard["open"]
 
     question = sample.question
     silence_ms = endpointer.silence_ms
-    strategies = {
-        name: _strategy_result(context, question, *transcripts[name], silence_ms)
-        for name in context.strategies
+    systems = {
+        name: _system_result(context, question, heard[name], silence_ms) for name in context.systems
     }
     peers: dict[str, dict[str, Any]] = {}
-    for peer in PEERS:
-        for origin in PEER_SOURCES:
-            if origin in transcripts:
-                answer = context.peer(peer, transcripts[origin][0].text)
-                peers[f"{peer}/{origin}"] = {
-                    "intent": answer.intent,
-                    "slots": answer.slots,
-                    "correct": judge_peer(question, answer),
-                    "false_accept": question.out_of_domain and answer.intent != FALLBACK,
-                }
+    if question.kind == "question":
+        for peer in PEERS:
+            answer = context.peer(peer, heard[STOCK_OPEN].transcript.text)
+            peers[peer] = {
+                "intent": answer.intent,
+                "slots": answer.slots,
+                "correct": judge_peer(question, answer),
+                "false_accept": question.out_of_domain and answer.intent != FALLBACK,
+            }
+    condition = sample.condition
     return {
-        "question": question.index,
-        "reference": question.text,
-        "expected": question.intent,
-        "voice": sample.voice,
-        "level": sample.level,
-        "noise": sample.noise,
+        **item_fields(question),
+        "voice": sample.voice.id,
+        "family": sample.voice.family,
+        "condition": condition.name,
+        "condition_family": condition.family,
+        "snr": condition.snr if not condition.reverb else None,
         "file": sample.path.name,
         "seconds": sample.seconds,
-        "fed_seconds": source.fed_seconds,
+        "fed_seconds": fed_seconds,
         "speech_end": sample.speech_end,
-        "endpoint": "vad" if vad_ended else "eof",
+        "endpoint": "vad" if endpointer.ended_start is not None else "eof",
         "endpoint_at": endpointer.ended_at,
-        "strategies": strategies,
+        "systems": systems,
         "peers": peers,
+    }
+
+
+def item_fields(question: Question) -> dict[str, Any]:
+    """What a record says about its item."""
+    return {
+        "question": question.id,
+        "reference": question.text,
+        "item_kind": question.kind,
+        "expected": question.intent,
+        "out_of_domain": question.out_of_domain,
+        "ordinary": question.ordinary,
+        "red_flag": question.red_flag,
+        "sign": question.sign,
+        "control": question.control,
     }
 
 
@@ -482,27 +586,24 @@ def evaluate_text(questions: Sequence[Question]) -> list[dict[str, Any]]:
 
 
 def text_records(context: Context, questions: Sequence[Question]) -> list[dict[str, Any]]:
-    """The questions' own text through the matcher and the peers: the ceiling without ASR."""
+    """The items' own text through the matcher and the peers: the ceiling without ASR."""
     out = []
     for question in questions:
         response, handle_s = context.respond(question.text, in_routine(question))
-        systems = {"neck-coach": judge(question, response)}
-        for peer in PEERS:
-            systems[peer] = judge_peer(question, context.peer(peer, question.text))
+        correct: dict[str, bool | None] = {"neck-coach": judge(question, response)}
+        false_accept = {"neck-coach": question.out_of_domain and answered(response)}
+        if question.kind == "question":
+            for peer in PEERS:
+                answer = context.peer(peer, question.text)
+                correct[peer] = judge_peer(question, answer)
+                false_accept[peer] = question.out_of_domain and answer.intent != FALLBACK
         out.append(
             {
-                "question": question.index,
-                "out_of_domain": question.out_of_domain,
-                "correct": systems,
+                **item_fields(question),
+                "correct": correct,
+                "false_accept": false_accept,
+                "cautioned": {"neck-coach": cautioned(response)},
                 "handle_ms": 1000 * handle_s,
-                "false_accept": {
-                    "neck-coach": question.out_of_domain and answered(response),
-                    **{
-                        p: question.out_of_domain
-                        and context.peer(p, question.text).intent != FALLBACK
-                        for p in PEERS
-                    },
-                },
             }
         )
     return out

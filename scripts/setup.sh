@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODEL_DIR=models/vosk-model-en-us-0.3.45  # audio.model.MODEL_NAME
-APT_PACKAGES=(espeak-ng libespeak-ng1 alsa-utils libasound2 libportaudio2 sox)
+# festival, its voices and flite speak the benchmark's test set (bench/voices.py).
+APT_PACKAGES=(espeak-ng libespeak-ng1 alsa-utils libasound2 libportaudio2 sox
+    festival festvox-us-slt-hts festvox-kallpc16k flite)
 
 say() { printf '[setup] %s\n' "$*"; }
 
