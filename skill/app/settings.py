@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from audio.strategies import DEFAULT_STRATEGY
 from audio.synthesis import MAX_RATE, MIN_RATE
 
 # Routines can be sped up for demos and tests, or slowed down, within these bounds.
@@ -34,7 +35,7 @@ class ListeningSettings:
 
     model: Path | None = None
     device: int | str | None = None
-    strategy: str = "domain"
+    strategy: str = DEFAULT_STRATEGY
 
 
 @dataclass(frozen=True)
