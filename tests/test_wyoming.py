@@ -23,6 +23,7 @@ from wyoming.ping import Ping, Pong
 from audio.strategies import DEFAULT_STRATEGY, make_recognizer
 from audio.wavfile import load_wav
 from skill.app.cli import main
+from skill.app.settings import parse_uri
 from skill.app.wyoming_service import Service
 from skill.data import SkillData
 from skill.dialogue import DialogueManager
@@ -326,3 +327,19 @@ def test_serve_help_says_it_listens_locally_and_has_no_authentication(
     assert main(["serve", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "tcp://127.0.0.1:10700" in text and "no authentication" in text
+
+
+@pytest.mark.parametrize(
+    ("uri", "loopback"),
+    [
+        ("tcp://127.0.0.1:10700", True),
+        ("tcp://localhost:10700", True),
+        ("tcp://[::1]:10700", True),
+        ("tcp://0.0.0.0:10700", False),
+        ("tcp://192.168.1.20:10700", False),
+    ],
+)
+def test_only_loopback_addresses_count_as_this_machine_only(uri: str, loopback: bool) -> None:
+    address = parse_uri(uri)
+    assert address.loopback is loopback
+    assert parse_uri(address.uri) == address
