@@ -144,6 +144,21 @@ def test_a_client_leaving_in_the_middle_of_an_event_leaves_others_served(
     asyncio.run(scenario())
 
 
+@pytest.mark.usefixtures("logs")
+def test_a_client_that_keeps_sending_bad_events_is_told_then_closed(service: Service) -> None:
+    async def scenario() -> None:
+        async with running(service) as address:
+            reader, writer = await raw_connection(address)
+            for _ in range(service.limits.max_bad_events):
+                writer.write(header(type="transcript", data={"words": "no text field"}))
+            await writer.drain()
+            assert await closed_by_server(reader)
+            writer.close()
+            assert await served(address)
+
+    asyncio.run(scenario())
+
+
 # -- the real command --------------------------------------------------------------------------
 
 

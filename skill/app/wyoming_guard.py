@@ -29,6 +29,7 @@ class Limits:
     event_seconds: float = 30.0  # the rest of an event, once its header line arrived
     idle_seconds: float = 600.0  # between events
     max_audio_seconds: float = 60.0  # one utterance to recognize
+    max_bad_events: int = 10  # events answered with an error before the connection is closed
 
 
 class ConnectionLimit(ValueError):

@@ -186,6 +186,7 @@ class ConnectionHandler(AsyncEventHandler):
         self._info = info
         self._connection = service.conversations.connection_key()
         self._stream: StreamTranscriber | None = None
+        self._bad_events = 0
         self._routes: list[Route] = [
             (Describe, self._describe),
             (Ping, self._ping),
@@ -228,6 +229,13 @@ class ConnectionHandler(AsyncEventHandler):
             _LOGGER.debug("%s: details", self.peer, exc_info=True)
             code = "bad-audio" if isinstance(error, AudioError) else "bad-event"
             await self.write_event(Error(text=f"{event.type}: {what}", code=code).event())
+            self._bad_events += 1
+            if self._bad_events >= self._service.limits.max_bad_events:
+                # A client that keeps getting it wrong would only fill the log.
+                _LOGGER.warning(
+                    "%s: %d bad events; closing the connection", self.peer, self._bad_events
+                )
+                return False
         return True
 
     # -- information ---------------------------------------------------------------------------
