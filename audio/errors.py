@@ -22,3 +22,7 @@ class ModelError(AudioError):
 
 class GraphBuildError(ModelError):
     """The domain-biased language model graph could not be built."""
+
+
+class AudioFormatError(AudioError):
+    """Streamed audio names a sample rate, width or channel count that cannot be converted."""

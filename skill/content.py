@@ -64,12 +64,24 @@ class RoutineScript:
     faster: str
     slowest: str
     fastest: str
+    # A routine told one step per turn (a satellite speaks only when answered): each step says
+    # how long to hold, and what to say for the next one.
+    step_hold: str  # {seconds}
+    step_hold_sides: str  # {seconds}
+    step_reps: str  # {reps}
+    step_next: str
 
     def step_heading(self, number: int, count: int, name: str) -> str:
         return self.step.format(number=number, count=count, name=name.rstrip("."))
 
     def side_line(self, side: str) -> str:
         return self.side.format(side=side.capitalize())
+
+    def hold_line(self, seconds: int, sides: bool) -> str:
+        return (self.step_hold_sides if sides else self.step_hold).format(seconds=seconds)
+
+    def reps_line(self, reps: int) -> str:
+        return self.step_reps.format(reps=reps)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ confidence when no value is said.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -65,6 +66,8 @@ class Matcher:
         self.index = index if index is not None else build_index(intents)
         # The recognition strategy and the dialogue often rank the same text in one turn.
         self._recent: dict[tuple[str, frozenset[str] | None], list[IntentMatch]] = {}
+        # One matcher serves several conversations at once (the Wyoming server's threads).
+        self._recent_lock = threading.Lock()
 
     @property
     def spoken_sentences(self) -> tuple[str, ...]:
@@ -95,13 +98,15 @@ class Matcher:
         ``allowed`` restricts the intents considered (e.g. routine controls during a routine).
         """
         key = (text, frozenset(allowed) if allowed is not None else None)
-        cached = self._recent.get(key)
+        with self._recent_lock:
+            cached = self._recent.get(key)
         if cached is not None:
             return cached
         ranked = self._rank(text, allowed)
-        if len(self._recent) >= RECENT_QUERIES:
-            self._recent.pop(next(iter(self._recent)))
-        self._recent[key] = ranked
+        with self._recent_lock:
+            while len(self._recent) >= RECENT_QUERIES:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[key] = ranked
         return ranked
 
     def _spell(self, query: str) -> str:

@@ -38,7 +38,7 @@ SLOW_MODULES = {
     "test_synthesis",
     "test_voice_session",
 }
-SLOW_FIXTURES = {"vosk_model", "speak"}
+SLOW_FIXTURES = {"vosk_model", "speak", "speak_as"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -70,6 +70,22 @@ def speak(tmp_path_factory: pytest.TempPathFactory) -> Speak:
         if not path.exists():
             command = ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text]
             subprocess.run(command, check=True, capture_output=True)
+        return path
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def speak_as(speak: Speak) -> Speak:
+    """``speak_as(text, rate, channels) -> Path``: espeak-ng speech converted by sox to that
+    rate and channel count (16-bit), as a satellite's microphone might send it."""
+
+    def make(text: str, rate: int, channels: int) -> Path:
+        source = speak(text)
+        path = source.with_name(f"{source.stem}-{rate}-{channels}.wav")
+        if not path.exists():
+            command = ["sox", str(source), "-r", str(rate), "-c", str(channels), "-b", "16"]
+            subprocess.run([*command, str(path)], check=True, capture_output=True)
         return path
 
     return make

@@ -18,8 +18,8 @@ LAYERS = {
     "skill": ("audio", "skill"),  # the brain: never skill.app
     "skill.app": ("audio", "skill", "skill.app"),
 }
-# Libraries that belong to the face only: options, the terminal, keys.
-FACE_ONLY = {"argparse", "rich", "termios", "tty"}
+# Libraries that belong to the face only: options, the terminal, keys, the Wyoming protocol.
+FACE_ONLY = {"argparse", "rich", "termios", "tty", "wyoming"}
 
 
 def modules() -> Iterator[tuple[str, Path]]:

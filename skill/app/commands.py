@@ -23,14 +23,18 @@ from .ask import cmd_ask, cmd_transcribe
 from .hints import with_hint
 from .keyboard import KeyboardListener, control_words, routine_keys
 from .mouth import make_voice
+from .serve import cmd_serve
 from .session import Session
 from .settings import (
+    DEFAULT_SERVE_URI,
     Settings,
     parse_device,
     parse_path,
     parse_rate,
     parse_time_scale,
+    parse_uri,
     parse_volume,
+    parse_workers,
 )
 from .terminal import TerminalView
 
@@ -90,6 +94,28 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("action", choices=["check", "download", "path"])
     model.add_argument(
         "--to", type=parse_path, metavar="DIR", help="download into this models folder"
+    )
+    serve = add("serve", "answer Home Assistant and Rhasspy satellites (Wyoming protocol)")
+    serve.description = (
+        "Serve speech-to-text, a conversation agent and intent recognition over the Wyoming "
+        "protocol, for Home Assistant (Wyoming Protocol integration) and Rhasspy 3. Wyoming has "
+        "no authentication: anyone who can reach the address can use it, so it listens on this "
+        "machine only unless --uri names another address."
+    )
+    serve.add_argument(
+        "--uri",
+        type=parse_uri,
+        default=parse_uri(DEFAULT_SERVE_URI),
+        metavar="tcp://HOST:PORT",
+        help=f"where to listen (default {DEFAULT_SERVE_URI}, this machine only; "
+        "tcp://0.0.0.0:10700 lets any machine that can reach this one in, with no password)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=parse_workers,
+        default=None,
+        metavar="N",
+        help="threads for recognition and matching (default: one per CPU, at most 4)",
     )
     return parser
 
@@ -278,4 +304,5 @@ COMMANDS: dict[str, Command] = {
     "transcribe": cmd_transcribe,
     "voices": cmd_voices,
     "model": cmd_model,
+    "serve": cmd_serve,
 }

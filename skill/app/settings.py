@@ -11,11 +11,16 @@ import argparse
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from audio.strategies import DEFAULT_STRATEGY
 from audio.synthesis import MAX_RATE, MIN_RATE
 
 # Routines can be sped up for demos and tests, or slowed down, within these bounds.
 TIME_SCALE_RANGE = (0.001, 10.0)
+# The Wyoming server listens on this machine only unless told otherwise (it has no passwords).
+DEFAULT_SERVE_URI = "tcp://127.0.0.1:10700"
+WORKERS_RANGE = (1, 32)
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class ListeningSettings:
 
     model: Path | None = None
     device: int | str | None = None
-    strategy: str = "domain"
+    strategy: str = DEFAULT_STRATEGY
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,49 @@ class Settings:
             time_scale=args.time_scale,
             verbose=args.verbose,
         )
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a server listens: a host name or address, and a port (0: any free one)."""
+
+    host: str
+    port: int
+
+    @property
+    def uri(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"tcp://{host}:{self.port}"
+
+    @property
+    def loopback(self) -> bool:
+        """Only this machine can connect."""
+        return self.host == "localhost" or self.host == "::1" or self.host.startswith("127.")
+
+
+def parse_uri(text: str) -> Address:
+    """``tcp://HOST:PORT`` (``[::1]`` for an IPv6 address)."""
+    parts = urlsplit(text.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme != "tcp" or not parts.hostname or port is None or parts.path not in ("", "/"):
+        raise argparse.ArgumentTypeError(
+            f"--uri must be tcp://HOST:PORT with a port from 0 to 65535, not {text!r}"
+        )
+    return Address(parts.hostname, port)
+
+
+def parse_workers(text: str) -> int:
+    low, high = WORKERS_RANGE
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"--workers must be a whole number {low} to {high}")
+    return value
 
 
 def _finite(text: str, what: str) -> float:
