@@ -33,7 +33,8 @@ from wyoming.client import AsyncTcpClient
 from wyoming.handle import Handled, NotHandled
 
 from skill.app.settings import Address, parse_uri
-from skill.app.wyoming_server import Programs, Server
+from skill.app.wyoming_events import Programs
+from skill.app.wyoming_server import Server
 from skill.app.wyoming_service import Service, default_workers
 from skill.data import SkillData, load_skill_data
 from skill.dialogue import DialogueManager

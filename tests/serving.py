@@ -12,7 +12,8 @@ from wyoming.client import AsyncTcpClient
 from wyoming.event import Event
 
 from skill.app.settings import Address
-from skill.app.wyoming_server import Programs, Server
+from skill.app.wyoming_events import Programs
+from skill.app.wyoming_server import Server
 from skill.app.wyoming_service import Service
 
 # Long enough for any turn on a busy machine; a hang fails the test instead of stalling it.

@@ -43,7 +43,8 @@ OPEN_WARNING = (
 
 def cmd_serve(args: argparse.Namespace, settings: Settings, view: TerminalView) -> int:
     from .commands import version
-    from .wyoming_server import Programs, Server
+    from .wyoming_events import Programs
+    from .wyoming_server import Server
 
     address: Address = args.uri
     service, model = load_service(settings, args.workers, view.note)

@@ -32,29 +32,22 @@ from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.error import Error
 from wyoming.event import Event, Eventable
-from wyoming.handle import Handled, NotHandled
 from wyoming.info import (
-    AsrModel,
-    AsrProgram,
-    Attribution,
     Describe,
-    HandleModel,
-    HandleProgram,
     Info,
-    IntentModel,
-    IntentProgram,
     SelectProgram,
 )
-from wyoming.intent import Entity, Intent, NotRecognized, Recognize
+from wyoming.intent import Recognize
 from wyoming.ping import Ping, Pong
 from wyoming.server import AsyncEventHandler, AsyncTcpServer
 
 from audio import events as audio_events
 from audio.errors import AudioError
 from audio.transcriber import StreamTranscriber, check_format
-from skill.response import Kind, Response
+from skill.response import Response
 
 from .settings import Address
+from .wyoming_events import LANGUAGES, Programs, answer_event, describe, intent_event
 from .wyoming_guard import GuardedReader
 from .wyoming_service import Service
 
@@ -63,8 +56,8 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-PROGRAM = "neck-coach"
-LANGUAGES = ["en"]
+Route = tuple[type[Eventable], Callable[[Event], Awaitable[None]]]
+
 # How long a stopping server lets its connections finish the event in hand.
 STOP_SECONDS = 2.0
 
@@ -74,100 +67,6 @@ class BadEvent(ValueError):
 
 
 @dataclass(frozen=True)
-class Programs:
-    """What ``describe`` lists: the version, and the speech model if recognition is on."""
-
-    version: str
-    model: str | None
-
-
-def describe(programs: Programs) -> Info:
-    """The ``info`` answer: a handle and an intent program, and an asr one with a model."""
-    ours = Attribution(name="Neck Coach", url="")
-    about = (
-        "Answers about neck pain and neck spasms from one article with Dr. Kaliq Chang "
-        "(Atlantic Spine Center), and stretch routines told a step at a time. "
-        "General information, not medical advice."
-    )
-    handle = HandleProgram(
-        name=PROGRAM,
-        description=about,
-        attribution=ours,
-        installed=True,
-        version=programs.version,
-        models=[
-            HandleModel(
-                name=PROGRAM,
-                description=about,
-                attribution=ours,
-                installed=True,
-                version=programs.version,
-                languages=LANGUAGES,
-            )
-        ],
-    )
-    intent = IntentProgram(
-        name=PROGRAM,
-        description="Neck Coach's intents, with the answer as text",
-        attribution=ours,
-        installed=True,
-        version=programs.version,
-        models=[
-            IntentModel(
-                name=PROGRAM,
-                description="Neck Coach's intents",
-                attribution=ours,
-                installed=True,
-                version=programs.version,
-                languages=LANGUAGES,
-            )
-        ],
-    )
-    info = Info(handle=[handle], intent=[intent])
-    if programs.model is not None:
-        vosk = Attribution(name="Alpha Cephei (Vosk)", url="https://alphacephei.com/vosk/models")
-        info.asr = [
-            AsrProgram(
-                name=PROGRAM,
-                description="Vosk, listening for questions about neck pain and neck spasms",
-                attribution=ours,
-                installed=True,
-                version=programs.version,
-                models=[
-                    AsrModel(
-                        name=programs.model,
-                        description="Vosk small US English model",
-                        attribution=vosk,
-                        installed=True,
-                        version=None,
-                        languages=LANGUAGES,
-                    )
-                ],
-            )
-        ]
-    return info
-
-
-def answer_event(response: Response, context: dict[str, object] | None) -> Event:
-    """``handled`` with what Neck Coach says, or ``not-handled`` when the article has no answer."""
-    if response.kind is Kind.FALLBACK:
-        return NotHandled(text=response.speech, context=context).event()
-    return Handled(text=response.speech, context=context).event()
-
-
-def intent_event(response: Response, context: dict[str, object] | None) -> Event:
-    """``intent`` (name, slots as entities, the answer as text), or ``not-recognized``."""
-    if response.kind is Kind.FALLBACK:
-        return NotRecognized(text=response.speech, context=context).event()
-    entities = [Entity(name=name, value=value) for name, value in response.slots.items()]
-    return Intent(
-        name=response.intent, entities=entities, text=response.speech, context=context
-    ).event()
-
-
-Route = tuple[type[Eventable], Callable[[Event], Awaitable[None]]]
-
-
 class ConnectionHandler(AsyncEventHandler):
     """One client connection: its events in order, its conversation and its audio stream."""
 
