@@ -24,7 +24,6 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -66,7 +65,6 @@ class BadEvent(ValueError):
     """An event of a known type whose fields are not what the protocol says."""
 
 
-@dataclass(frozen=True)
 class ConnectionHandler(AsyncEventHandler):
     """One client connection: its events in order, its conversation and its audio stream."""
 
