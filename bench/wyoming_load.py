@@ -210,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.uri is not None and not args.uri.loopback:
         parser.error("--uri must be on this machine (127.0.0.1 or localhost)")
     data = load_skill_data()
-    matcher = load_matcher(data.intents)
+    matcher = load_matcher(data)
     result = asyncio.run(
         run_load(data, matcher, args.clients, args.turns, args.questions, args.workers, args.uri)
     )

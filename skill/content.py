@@ -263,3 +263,19 @@ def _answer(
     if text is None or ask is None:
         return None
     return Answer(key, text, tuple(more), tuple(sources), ask, tuple(related))
+
+
+def load_off_topic(path: Path) -> tuple[str, ...]:
+    """Questions the skill must not answer (``off_topic:``, a list of text), which the semantic
+    layer keeps its readings away from; ``DataError`` listing every problem."""
+    problems = Problems()
+    top = problems.expect_mapping(path, load_yaml(path), 1, "the off-topic file")
+    texts: list[str] = []
+    if top is not None and problems.check_keys(
+        path, top, {"off_topic"}, {"off_topic"}, "the off-topic file"
+    ):
+        texts = problems.expect_text_list(
+            path, top["off_topic"], top.line_of("off_topic"), "off_topic"
+        )
+    problems.raise_if_any()
+    return tuple(texts)

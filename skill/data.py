@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from .content import Content, load_content
+from .content import Content, load_content, load_off_topic
 from .errors import DataError, Problem
 from .intents import IntentSet
 from .intents_file import load_intents
@@ -47,6 +47,8 @@ class SkillData:
     content: Content
     routines: dict[str, Routine]
     root: Path
+    # Questions the skill must not answer (content/off_topic.yaml), for the semantic layer.
+    off_topic: tuple[str, ...] = ()
 
 
 def load_skill_data(data_dir: Path | None = None, intents_dir: Path | None = None) -> SkillData:
@@ -66,11 +68,20 @@ def load_skill_data(data_dir: Path | None = None, intents_dir: Path | None = Non
         routines = load_routines(root / "routines")
     except DataError as error:
         problems += error.problems
+    off_topic: tuple[str, ...] = ()
+    off_topic_file = root / "content" / "off_topic.yaml"
+    if off_topic_file.exists():
+        try:
+            off_topic = load_off_topic(off_topic_file)
+        except DataError as error:
+            problems += error.problems
     if intents is not None and content is not None and routines is not None:
         problems += _cross_check(intents, content, routines)
     if problems or intents is None or content is None or routines is None:
         raise DataError(problems)
-    return SkillData(intents=intents, content=content, routines=routines, root=root)
+    return SkillData(
+        intents=intents, content=content, routines=routines, root=root, off_topic=off_topic
+    )
 
 
 def _cross_check(

@@ -52,7 +52,7 @@ class DialogueManager:
         thresholds: Thresholds | None = None,
     ) -> None:
         self.data = data
-        self.matcher = matcher or load_matcher(data.intents)
+        self.matcher = matcher or load_matcher(data)
         self.thresholds = thresholds or Thresholds()
         self.replies = Replies(data.content, data.intents)
         self._state = DialogueState()
@@ -82,9 +82,20 @@ class DialogueManager:
                 return self.replies.prompt(transcript, "empty_input", "empty", kind=Kind.CONTROL)
             return self.replies.prompt(transcript, "empty_input", "empty")
         ranked = self._rank(transcript, in_routine)
+        if flags is not None and not self._sure(ranked):
+            # A symptom told alongside a request ("start the desk break, my arm is weak") must
+            # not drown the request: if the whole is unclear, the request is read on its own.
+            question = flags.question_in(transcript)
+            if has_content(question) and self._sure(alone := self._rank(question, in_routine)):
+                ranked = alone
         response = self._resolve(transcript, ranked, flagged=flags is not None)
         if flags is None:
             return response
+        if response.control is not None:
+            # A symptom outranks steering: the routine stops and the caution comes first.
+            response = self.replies.answer(
+                transcript, IntentMatch("when_doctor", 0.0), "when_doctor"
+            )
         self._state.red_flag_seen = True
         if response.kind is Kind.ROUTINE:
             self._state.pending_routine = response.routine
@@ -124,6 +135,9 @@ class DialogueManager:
             self._state.pending_options = (top, second)
             return self.replies.clarify(transcript, top, second)
         return self._actions.run(transcript, top)
+
+    def _sure(self, ranked: list[IntentMatch]) -> bool:
+        return bool(ranked) and ranked[0].confidence >= self.thresholds.answer
 
     def _differs(self, a: IntentMatch, b: IntentMatch) -> bool:
         return a.intent != b.intent or self.replies.answer_key(a) != self.replies.answer_key(b)

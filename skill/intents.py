@@ -75,7 +75,11 @@ class IntentSet:
     def expand(self, intent: Intent) -> Iterator[tuple[str, Slots]]:
         """Every sentence this intent's templates produce, with the slot values it carries."""
         for template in intent.templates:
-            yield from _expand(template, self)
+            yield from self.expand_template(template)
+
+    def expand_template(self, template: Expression) -> Iterator[tuple[str, Slots]]:
+        """Every sentence one template produces, with the slot values it carries."""
+        yield from _expand(template, self)
 
     def samples(self) -> Iterator[tuple[str, str, Slots]]:
         """(intent name, sentence, slots) for every sentence of every intent."""

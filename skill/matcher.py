@@ -22,6 +22,7 @@ import logging
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -58,16 +59,33 @@ class IntentMatch:
     sentence: str = ""
 
 
-class Matcher:
-    """Ranks the intents for a text, from a ``SentenceIndex``."""
+class Rescorer(Protocol):
+    """A second opinion on the matcher's ranking (``skill.semantic`` blends in sentence
+    embeddings): takes the text and the matcher's ranking, returns the ranking to use."""
 
-    def __init__(self, intents: IntentSet, index: SentenceIndex | None = None) -> None:
+    def rescore(self, text: str, ranked: list[IntentMatch]) -> list[IntentMatch]: ...
+
+
+class Matcher:
+    """Ranks the intents for a text, from a ``SentenceIndex`` (and a ``Rescorer``, if given)."""
+
+    def __init__(
+        self,
+        intents: IntentSet,
+        index: SentenceIndex | None = None,
+        rescorer: Rescorer | None = None,
+    ) -> None:
         self.intents = intents
         self.index = index if index is not None else build_index(intents)
-        # The recognition strategy and the dialogue often rank the same text in one turn.
+        self.rescorer = rescorer
+        # The recognition strategy and the dialogue often rank the same text in one turn, and
+        # a server ranks from several threads at once.
         self._recent: dict[tuple[str, frozenset[str] | None], list[IntentMatch]] = {}
-        # One matcher serves several conversations at once (the Wyoming server's threads).
         self._recent_lock = threading.Lock()
+
+    def with_rescorer(self, rescorer: Rescorer | None) -> Matcher:
+        """The same index, with another second opinion (``None``: the matcher alone)."""
+        return Matcher(self.intents, self.index, rescorer)
 
     @property
     def spoken_sentences(self) -> tuple[str, ...]:
@@ -103,6 +121,8 @@ class Matcher:
         if cached is not None:
             return cached
         ranked = self._rank(text, allowed)
+        if self.rescorer is not None:
+            ranked = self.rescorer.rescore(text, ranked)
         with self._recent_lock:
             while len(self._recent) >= RECENT_QUERIES:
                 self._recent.pop(next(iter(self._recent)))

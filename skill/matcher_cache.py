@@ -17,6 +17,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from .data import SkillData
 from .index import SentenceIndex, build_index
 from .intents import IntentSet
 from .matcher import Matcher
@@ -34,14 +35,24 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("neck-coach"))
 
 
-def load_matcher(intents: IntentSet, cache_dir: Path | None = None) -> Matcher:
-    """A ``Matcher`` for ``intents``, its index read from the cache or built and then cached."""
-    path = (cache_dir or default_cache_dir()) / f"matcher-{cache_key(intents)}.pickle"
-    index = _read(path, intents)
+def load_matcher(
+    data: SkillData, cache_dir: Path | None = None, *, semantic: bool = True
+) -> Matcher:
+    """The skill's ``Matcher``: its index read from the cache or built and then cached, with the
+    semantic second opinion (``skill.semantic``) unless ``semantic`` is False or its embedding
+    package cannot be loaded."""
+    folder = cache_dir or default_cache_dir()
+    path = folder / f"matcher-{cache_key(data.intents)}.pickle"
+    index = _read(path, data.intents)
     if index is None:
-        index = build_index(intents)
+        index = build_index(data.intents)
         _write(path, index)
-    return Matcher(intents, index)
+    rescorer = None
+    if semantic:
+        from .semantic import load_rescorer
+
+        rescorer = load_rescorer(data.intents, data.off_topic, cache_dir=folder)
+    return Matcher(data.intents, index, rescorer)
 
 
 def cache_key(intents: IntentSet) -> str:

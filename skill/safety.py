@@ -65,6 +65,17 @@ class RedFlag:
     """What was mentioned, in words the caution can repeat back."""
 
     reasons: tuple[str, ...]
+    # Where each symptom was said in the text (start, end): the rest is the question, if any.
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def question_in(self, text: str) -> str:
+        """``text`` without the words that reported the symptoms."""
+        kept, last = [], 0
+        for start, end in sorted(self.spans):
+            kept.append(text[last:start])
+            last = max(last, end)
+        kept.append(text[last:])
+        return " ".join(" ".join(kept).split())
 
 
 def detect_red_flags(text: str) -> RedFlag | None:
@@ -73,6 +84,7 @@ def detect_red_flags(text: str) -> RedFlag | None:
     if _ABOUT_SYMPTOMS.search(lowered) and not re.search(r"\b(?:i|my|me)\b", lowered):
         return None
     reasons = []
+    spans = []
     for reason, pattern in _PATTERNS:
         match = pattern.search(lowered)
         if match is None:
@@ -83,4 +95,5 @@ def detect_red_flags(text: str) -> RedFlag | None:
         if _NEGATED.search(before) and not re.search(r"\bbut\b", before):
             continue
         reasons.append(reason)
-    return RedFlag(tuple(reasons)) if reasons else None
+        spans.append(match.span())
+    return RedFlag(tuple(reasons), tuple(spans)) if reasons else None

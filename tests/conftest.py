@@ -22,6 +22,7 @@ from audio.errors import ModelError
 from audio.model import load_model
 from skill.data import SkillData, load_skill_data
 from skill.matcher import Matcher
+from skill.matcher_cache import load_matcher
 
 Speak = Callable[..., Path]
 
@@ -98,6 +99,6 @@ def data() -> SkillData:
 
 
 @pytest.fixture(scope="session")
-def matcher(data: SkillData) -> Matcher:
-    """The matcher over the project's intents, built once (it is the costly part)."""
-    return Matcher(data.intents)
+def matcher(data: SkillData, tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    """The product's matcher (with its semantic layer), built once into a private cache."""
+    return load_matcher(data, cache_dir=tmp_path_factory.mktemp("matcher-cache"))

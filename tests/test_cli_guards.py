@@ -335,7 +335,7 @@ def test_decoding_a_long_file_reports_its_progress(tmp_path: Path, vosk_model: A
     long = tmp_path / "long.wav"  # seventy seconds: speech, then a long silence
     subprocess.run(["sox", str(speech), str(long), "pad", "0", "70"], check=True)
     seen: list[tuple[float, float]] = []
-    matcher = load_matcher(load_skill_data().intents)
+    matcher = load_matcher(load_skill_data())
     settings = ListeningSettings(strategy="open")
     (result,) = transcribe_files(settings, matcher, [long], lambda p, d, t: seen.append((d, t)))
     assert not isinstance(result, Exception) and "what causes" in result.text

@@ -14,20 +14,20 @@ from skill.matcher_cache import cache_key, load_matcher
 
 
 def test_a_cached_matcher_ranks_like_a_fresh_one(tmp_path: Path) -> None:
-    intents = load_skill_data().intents
-    fresh = load_matcher(intents, cache_dir=tmp_path)
+    data = load_skill_data()
+    fresh = load_matcher(data, cache_dir=tmp_path, semantic=False)
     assert len(list(tmp_path.glob("matcher-*.pickle"))) == 1
-    cached = load_matcher(intents, cache_dir=tmp_path)
+    cached = load_matcher(data, cache_dir=tmp_path, semantic=False)
     for text in ("can stres cause spasms", "what helps a stiff neck", "tell me a joke"):
         assert cached.rank(text)[:3] == fresh.rank(text)[:3]
 
 
 def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
-    intents = load_skill_data().intents
-    load_matcher(intents, cache_dir=tmp_path)
+    data = load_skill_data()
+    load_matcher(data, cache_dir=tmp_path, semantic=False)
     (cache,) = tmp_path.glob("matcher-*.pickle")
     cache.write_bytes(b"not a pickle")
-    matcher = load_matcher(intents, cache_dir=tmp_path)
+    matcher = load_matcher(data, cache_dir=tmp_path, semantic=False)
     assert matcher.rank("what causes neck pain")[0].intent == "pain_causes"
     assert cache.read_bytes() != b"not a pickle"
 
@@ -36,10 +36,11 @@ def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
 def test_a_well_formed_but_foreign_cache_is_rebuilt_not_trusted(
     tmp_path: Path, foreign: object
 ) -> None:
-    intents = load_skill_data().intents
+    data = load_skill_data()
+    intents = data.intents
     path = tmp_path / f"matcher-{cache_key(intents)}.pickle"
     path.write_bytes(pickle.dumps(foreign))
-    matcher = load_matcher(intents, cache_dir=tmp_path)
+    matcher = load_matcher(data, cache_dir=tmp_path, semantic=False)
     assert matcher.rank("what causes neck pain")[0].intent == "pain_causes"
     assert isinstance(pickle.loads(path.read_bytes()), SentenceIndex)
 
@@ -47,7 +48,8 @@ def test_a_well_formed_but_foreign_cache_is_rebuilt_not_trusted(
 def test_the_cache_key_names_the_libraries_that_shape_the_index(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    intents = load_skill_data().intents
+    data = load_skill_data()
+    intents = data.intents
     before = cache_key(intents)
     real = matcher_cache._version
     monkeypatch.setattr(

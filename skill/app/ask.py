@@ -57,7 +57,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, view: TerminalView) ->
         view.error("Give either a typed question or --audio files, not both.")
         return EXIT_USAGE
     data = load_skill_data(settings.data_dir)
-    matcher = load_matcher(data.intents)
+    matcher = load_matcher(data)
     status = EXIT_OK
     with FileProgress(view) as progress:
         for name, item in _inputs(args, settings, matcher, progress):
@@ -95,7 +95,7 @@ def _inputs(
 def cmd_transcribe(args: argparse.Namespace, settings: Settings, view: TerminalView) -> int:
     from .ears import transcribe_files
 
-    matcher = load_matcher(load_skill_data(settings.data_dir).intents)
+    matcher = load_matcher(load_skill_data(settings.data_dir))
     status = EXIT_OK
     with FileProgress(view) as progress:
         results = transcribe_files(settings.listening, matcher, args.files, progress)

@@ -234,7 +234,7 @@ def cmd_stretch(args: argparse.Namespace, settings: Settings, view: TerminalView
         view.error(f"No routine called {args.name!r}. Choose one of: {names}")
         return EXIT_USAGE
     session = Session(
-        DialogueManager(data, load_matcher(data.intents)),
+        DialogueManager(data, load_matcher(data)),
         make_voice(settings.speech, view.note),
         view,
         time_scale=settings.time_scale,

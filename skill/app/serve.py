@@ -78,7 +78,7 @@ def load_service(
     from .wyoming_service import Service
 
     data = load_skill_data(settings.data_dir)
-    matcher = load_matcher(data.intents)
+    matcher = load_matcher(data)
     make_stt, model = speech_to_text(settings.listening, matcher, note)
     return Service(data, matcher, make_stt, workers=workers), model
 
