@@ -131,6 +131,7 @@ def test_the_blend_maps_its_threshold_onto_the_matchers() -> None:
     assert blend.score(0.8, 0.6, 0.2) == pytest.approx(blend.calibrate(0.7 - 0.2))
 
 
+@pytest.mark.slow
 def test_paraphrase_accuracy_with_the_blend_meets_the_floor(
     data: SkillData, matcher: Matcher, index: semantic.SemanticIndex
 ) -> None:
