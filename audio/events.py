@@ -2,7 +2,8 @@
 
 Like wyoming's events, each has symmetric ``to_dict``/``from_dict`` so they can be logged,
 printed as JSON and round-trip tested. Audio flows in as ``AudioChunk``s, becomes a
-``Transcript``; the skill answers with an ``Utterance`` to speak.
+``Transcript`` (with the recognizer's ranked ``Hypothesis`` alternatives when it was asked for
+them); the skill answers with an ``Utterance`` to speak.
 """
 
 from __future__ import annotations
@@ -49,14 +50,44 @@ class AudioChunk:
 
 
 @dataclass(frozen=True)
+class Hypothesis:
+    """One thing the recognizer may have heard.
+
+    ``score`` is its posterior probability among the alternatives the recognizer returned for
+    the utterance (0..1, summing to 1 over them): Vosk's n-best log-likelihoods (acoustic plus
+    scaled language-model log probability, natural log) turned into probabilities with a
+    softmax. Only the order and ratios within one utterance mean anything.
+    """
+
+    text: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "score": self.score}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Hypothesis:
+        return cls(text=str(data["text"]), score=float(data["score"]))
+
+
+@dataclass(frozen=True)
 class Transcript:
-    """What the recognizer heard. ``final`` is False for live partial results."""
+    """What the recognizer heard. ``final`` is False for live partial results.
+
+    ``confidence`` is Vosk's mean word confidence in plain mode, and the posterior of the chosen
+    alternative in n-best mode. ``alternatives`` (n-best mode only) are the recognizer's
+    hypotheses, best first; the first is ``text`` unless a strategy chose another by meaning.
+    ``partials`` are the distinct partial results seen while the utterance was spoken, oldest
+    first (a safety check can look at every one of them).
+    """
 
     text: str
     final: bool = True
     confidence: float = 1.0
     source: str = "keyboard"  # keyboard, microphone or a file name
     audio_seconds: float = 0.0
+    alternatives: tuple[Hypothesis, ...] = ()
+    partials: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +97,8 @@ class Transcript:
             "confidence": self.confidence,
             "source": self.source,
             "audio_seconds": self.audio_seconds,
+            "alternatives": [hypothesis.to_dict() for hypothesis in self.alternatives],
+            "partials": list(self.partials),
         }
 
     @classmethod
@@ -76,6 +109,8 @@ class Transcript:
             confidence=float(data.get("confidence", 1.0)),
             source=str(data.get("source", "keyboard")),
             audio_seconds=float(data.get("audio_seconds", 0.0)),
+            alternatives=tuple(Hypothesis.from_dict(h) for h in data.get("alternatives", ())),
+            partials=tuple(str(p) for p in data.get("partials", ())),
         )
 
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 MODEL_VERSION=0.3.45
 MODEL_SHA256=8a5792fccaf873b4745dbd1b3fe19d8a77a15898e806674020eea820424771cd
 MODEL_DIR=models/vosk-model-en-us-$MODEL_VERSION
-APT_PACKAGES=(espeak-ng libespeak-ng1 alsa-utils libasound2 libportaudio2 sox unzip maven)
+APT_PACKAGES=(espeak-ng libespeak-ng1 alsa-utils libasound2 libportaudio2 sox unzip maven flite)
 
 say() { printf '[setup] %s\n' "$*"; }
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from audio.events import AudioChunk, Transcript, Utterance
+from audio.events import AudioChunk, Hypothesis, Transcript, Utterance
 
 EVENTS: list[Any] = [
     AudioChunk(b""),
@@ -16,6 +16,12 @@ EVENTS: list[Any] = [
     Transcript("what causes neck spasms"),
     Transcript("", final=False, confidence=0.0, source="microphone", audio_seconds=1.25),
     Transcript('¿qué? 😣 "quoted" \n new line', source="a file.wav", confidence=0.731),
+    Transcript(
+        "neck spasm",
+        confidence=0.8,
+        alternatives=(Hypothesis("neck spasm", 0.8), Hypothesis("next spasm", 0.2)),
+        partials=("neck", "neck spa", "neck spasm"),
+    ),
     Utterance("Hello."),
     Utterance("One. Two.", interruptible=False, sentences=("One.", "Two.")),
     Utterance("", sentences=()),
