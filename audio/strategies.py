@@ -47,7 +47,7 @@ CONSTRAINED_FLOOR = 0.6
 DOMAIN_ALTERNATIVES = 10
 # ``meaning_chooser``: how much the recognizer's own ranking counts against the judge's
 # confidence, per unit of log posterior (measured on the development set, see README).
-RECOGNIZER_WEIGHT = 0.05
+RECOGNIZER_WEIGHT = 0.1
 
 # What a text means to the skill, and how surely: (intent or None, confidence).
 Judge = Callable[[str], tuple[str | None, float]]

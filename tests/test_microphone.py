@@ -142,12 +142,13 @@ def test_listen_keeps_every_distinct_partial_in_the_transcript(
 def test_listen_with_n_best_returns_alternatives_and_partials(
     vosk_model: Any, speak: Speak
 ) -> None:
-    audio = SECOND + load_wav(speak("what causes neck spasms")).audio + 2 * SECOND
+    audio = SECOND + load_wav(speak("how do i stretch my neck")).audio + 2 * SECOND
     recognizer = make_recognizer("domain", vosk_model, [], alternatives=5)
     transcript = listen(FileSource(audio), recognizer, Endpointer())
+    assert len(transcript.alternatives) >= 2
     assert transcript.text == transcript.alternatives[0].text
     assert "neck" in transcript.text
-    assert transcript.partials and "causes" in transcript.partials[-1]
+    assert transcript.partials and "neck" in transcript.partials[-1]
 
 
 def test_listen_stops_at_the_end_of_the_first_utterance(vosk_model: Any, speak: Speak) -> None:
