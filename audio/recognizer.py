@@ -5,16 +5,23 @@ The recognizer only ever sees 16 kHz 16-bit mono (callers convert at the boundar
 are dropped with a warning, because Vosk would otherwise ignore them silently and the phrase
 would no longer be what the caller meant. Vosk's ``[unk]`` (speech outside the grammar) never
 reaches the transcript text: an utterance that matched nothing comes back empty.
+
+With ``alternatives=n`` Vosk returns its n best hypotheses instead of the MBR 1-best
+(``{"alternatives": [{"text", "confidence", "result"?}, ...]}``, where "confidence" is the
+path's total log-likelihood and "result" has word times but no word confidences). They become
+``Hypothesis`` objects scored by their posterior among the n (see ``audio.events``); the
+transcript's text is the best one and its confidence that one's posterior.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .events import CHANNELS, RATE, WIDTH, AudioChunk, Transcript
+from .events import CHANNELS, RATE, WIDTH, AudioChunk, Hypothesis, Transcript
 
 if TYPE_CHECKING:
     import vosk
@@ -22,6 +29,9 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 UNKNOWN = "[unk]"
+# Joining an utterance Vosk split in parts keeps at most this many combinations of their
+# alternatives (the best by joint posterior), never fewer than the parts' own n-best size.
+JOINED_ALTERNATIVES = 10
 
 
 def known_words(model: vosk.Model, words: Iterable[str]) -> tuple[set[str], set[str]]:
@@ -62,17 +72,53 @@ def _heard(result: dict[str, Any]) -> tuple[str, float]:
     return " ".join(str(word["word"]) for word in words), sum(confidences) / len(confidences)
 
 
+def _spoken(text: str) -> str:
+    return " ".join(word for word in text.split() if word != UNKNOWN)
+
+
+def _ranked(alternatives: Sequence[dict[str, Any]]) -> tuple[Hypothesis, ...]:
+    """Vosk's n-best as hypotheses scored by posterior, best first.
+
+    Dropping ``[unk]`` can make two alternatives the same text; their probabilities add up.
+    """
+    likelihoods: dict[str, float] = {}
+    for alternative in alternatives:
+        text = _spoken(str(alternative.get("text", "")))
+        value = float(alternative.get("confidence", 0.0))
+        old = likelihoods.get(text)
+        likelihoods[text] = value if old is None else _log_add(old, value)
+    if not likelihoods:
+        return ()
+    top = max(likelihoods.values())
+    weights = {text: math.exp(value - top) for text, value in likelihoods.items()}
+    total = sum(weights.values())
+    ranked = sorted(weights.items(), key=lambda item: -item[1])
+    return tuple(Hypothesis(text, weight / total) for text, weight in ranked)
+
+
+def _log_add(a: float, b: float) -> float:
+    high, low = max(a, b), min(a, b)
+    return high + math.log1p(math.exp(low - high))
+
+
 class Recognizer:
-    """One Vosk recognition stream: feed chunks, get final transcripts at utterance ends."""
+    """One Vosk recognition stream: feed chunks, get final transcripts at utterance ends.
+
+    ``alternatives`` > 0 asks Vosk for that many best hypotheses (n-best mode).
+    """
 
     def __init__(
         self,
         model: vosk.Model,
         grammar: Sequence[str] | None = None,
         source: str = "microphone",
+        alternatives: int = 0,
     ) -> None:
+        if alternatives < 0:
+            raise ValueError(f"alternatives must be 0 (plain) or more, not {alternatives}")
         self.model = model
         self.source = source
+        self.alternatives = alternatives
         self.grammar: list[str] | None = None
         self._seconds = 0.0
         self._vosk: Any = None
@@ -89,6 +135,8 @@ class Recognizer:
         else:
             self._vosk = vosk.KaldiRecognizer(self.model, RATE, json.dumps(self.grammar))
         self._vosk.SetWords(True)
+        if self.alternatives:
+            self._vosk.SetMaxAlternatives(self.alternatives)
         self._seconds = 0.0
 
     def accept(self, chunk: AudioChunk) -> Transcript | None:
@@ -123,19 +171,34 @@ class Recognizer:
         return join_transcripts(parts, self.source)
 
     def _transcript(self, raw: str) -> Transcript:
-        text, confidence = _heard(json.loads(raw))
+        result = json.loads(raw)
         seconds, self._seconds = self._seconds, 0.0
+        alternatives: tuple[Hypothesis, ...] = ()
+        if "alternatives" in result:
+            alternatives = _ranked(result["alternatives"])
+            if not any(h.text for h in alternatives):
+                alternatives = ()  # nothing said: like plain mode's empty result
+            text = alternatives[0].text if alternatives else ""
+            confidence = alternatives[0].score if text else 0.0
+        else:
+            text, confidence = _heard(result)
         return Transcript(
             text=text,
             final=True,
             confidence=confidence,
             source=self.source,
             audio_seconds=seconds,
+            alternatives=alternatives,
         )
 
 
 def join_transcripts(parts: Sequence[Transcript], source: str) -> Transcript:
-    """One transcript from consecutive ones; confidence weighted by each part's word count."""
+    """One transcript from consecutive ones; confidence weighted by each part's word count.
+
+    Alternatives combine part by part, each combination scored by the product of its parts'
+    posteriors, keeping the best ``JOINED_ALTERNATIVES`` (or the largest part's count, if
+    larger). Partials are kept in order without repeats.
+    """
     spoken = [part for part in parts if part.text]
     words = [len(part.text.split()) for part in spoken]
     total_words = sum(words)
@@ -145,10 +208,35 @@ def join_transcripts(parts: Sequence[Transcript], source: str) -> Transcript:
         if total_words
         else 0.0
     )
+    text = " ".join(part.text for part in spoken)
+    alternatives = _joined_alternatives(parts)
+    if alternatives and len(spoken) > 1:
+        # Several parts: the best combination (one part alone keeps its text, which a strategy
+        # may have chosen among its alternatives).
+        text, confidence = alternatives[0].text, alternatives[0].score
     return Transcript(
-        text=" ".join(part.text for part in spoken),
+        text=text,
         final=True,
         confidence=confidence,
         source=source,
         audio_seconds=sum(part.audio_seconds for part in parts),
+        alternatives=alternatives,
+        partials=tuple(dict.fromkeys(p for part in parts for p in part.partials)),
     )
+
+
+def _joined_alternatives(parts: Sequence[Transcript]) -> tuple[Hypothesis, ...]:
+    ranked = [part.alternatives for part in parts if part.alternatives]
+    if not ranked:
+        return ()
+    keep = max(JOINED_ALTERNATIVES, *(len(alternatives) for alternatives in ranked))
+    beam: dict[str, float] = {"": 1.0}
+    for alternatives in ranked:
+        combined: dict[str, float] = {}
+        for head, head_score in beam.items():
+            for hypothesis in alternatives:
+                text = f"{head} {hypothesis.text}".strip()
+                combined[text] = combined.get(text, 0.0) + head_score * hypothesis.score
+        best = sorted(combined.items(), key=lambda item: -item[1])[:keep]
+        beam = dict(best)
+    return tuple(Hypothesis(text, score) for text, score in beam.items())

@@ -11,6 +11,11 @@
   is used; when they disagree, the one surer in recognition times meaning wins, the constrained
   one only above a floor. Without a judge, the constrained transcript wins whenever Vosk is
   confident.
+* ``domain``: one open-vocabulary recognizer on a model whose language-model graph is biased
+  toward the skill's sentences (``audio.domain_graph``), asked for its n best hypotheses. An
+  optional ``choose`` hook (the skill's judgement of what each alternative means) may pick
+  another alternative than the recognizer's first; ``meaning_chooser`` builds one from a
+  ``Judge``. The caller passes the biased model; with the stock model this is "open + n-best".
 
 All of them share the ``Recognizer`` streaming shape (``accept``/``partial``/``finish``/
 ``transcribe``), so files and the microphone use them alike. The benchmark compares them.
@@ -18,7 +23,9 @@ All of them share the ``Recognizer`` streaming shape (``accept``/``partial``/``f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
@@ -26,7 +33,7 @@ from rapidfuzz import fuzz, process
 from .events import AudioChunk, Transcript
 from .recognizer import Recognizer, join_transcripts
 
-STRATEGIES = ("open", "constrained", "corrected", "hybrid")
+STRATEGIES = ("open", "constrained", "corrected", "hybrid", "domain")
 DEFAULT_STRATEGY = "hybrid"
 # How close an open transcript must be to a known sentence to be replaced by it.
 CORRECTION_CUTOFF = 80.0
@@ -36,8 +43,16 @@ HYBRID_MIN_CONFIDENCE = 0.75
 # times the judge's) must score at least this to be taken.
 CONSTRAINED_FLOOR = 0.6
 
+# How many hypotheses the ``domain`` strategy asks Vosk for.
+DOMAIN_ALTERNATIVES = 10
+# ``meaning_chooser``: how much the recognizer's own ranking counts against the judge's
+# confidence, per unit of log posterior (measured on the development set, see README).
+RECOGNIZER_WEIGHT = 0.1
+
 # What a text means to the skill, and how surely: (intent or None, confidence).
 Judge = Callable[[str], tuple[str | None, float]]
+# Picks the transcript to use among a transcript's alternatives.
+Chooser = Callable[[Transcript], Transcript]
 
 
 class SpeechToText(Protocol):
@@ -171,6 +186,52 @@ class Hybrid(_Streaming):
         return second
 
 
+class Domain(_Streaming):
+    """One n-best recognizer; at the end of the utterance ``choose`` may pick an alternative."""
+
+    def __init__(self, recognizer: Recognizer, choose: Chooser | None = None) -> None:
+        self._recognizer = recognizer
+        self._choose = choose
+        self.source = recognizer.source
+        self._parts: list[Transcript] = []
+
+    def accept(self, chunk: AudioChunk) -> Transcript | None:
+        # Vosk may end an utterance early; the parts are joined (alternatives combined) at
+        # finish(), so the hook judges the whole utterance once.
+        part = self._recognizer.accept(chunk)
+        if part is not None:
+            self._parts.append(part)
+        return None
+
+    def partial(self) -> str:
+        spoken = [part.text for part in self._parts if part.text]
+        return " ".join([*spoken, self._recognizer.partial()]).strip()
+
+    def finish(self) -> Transcript:
+        parts, self._parts = [*self._parts, self._recognizer.finish()], []
+        heard = join_transcripts(parts, self.source)
+        if self._choose is None or len(heard.alternatives) < 2:
+            return heard
+        return self._choose(heard)
+
+
+def meaning_chooser(judge: Judge, recognizer_weight: float = RECOGNIZER_WEIGHT) -> Chooser:
+    """A ``choose`` hook: the alternative with the highest judge confidence plus
+    ``recognizer_weight`` times its log posterior. The transcript keeps its alternatives in
+    the recognizer's order; its text and confidence become the chosen one's."""
+
+    def choose(transcript: Transcript) -> Transcript:
+        if not transcript.alternatives:
+            return transcript
+        best = max(
+            transcript.alternatives,
+            key=lambda h: judge(h.text)[1] + recognizer_weight * math.log(max(h.score, 1e-9)),
+        )
+        return replace(transcript, text=best.text, confidence=best.score)
+
+    return choose
+
+
 def vocabulary_grammar(sentences: Iterable[str]) -> list[str]:
     """The constrained grammar: every word of the known sentences, each a phrase of its own, so
     Vosk may string them together in any order."""
@@ -183,11 +244,16 @@ def make_recognizer(
     sentences: Sequence[str],
     source: str = "microphone",
     judge: Judge | None = None,
+    choose: Chooser | None = None,
+    alternatives: int = DOMAIN_ALTERNATIVES,
 ) -> SpeechToText:
-    """A recognizer for one of ``STRATEGIES``; ``sentences`` are the skill's known sentences and
-    ``judge`` how it reads a text (used by ``hybrid``)."""
+    """A recognizer for one of ``STRATEGIES``; ``sentences`` are the skill's known sentences,
+    ``judge`` how it reads a text (used by ``hybrid``), ``choose`` the hook and
+    ``alternatives`` the n-best size of ``domain`` (whose ``model`` should be the biased one)."""
     if strategy == "open":
         return Recognizer(model, source=source)
+    if strategy == "domain":
+        return Domain(Recognizer(model, source=source, alternatives=alternatives), choose)
     if strategy == "constrained":
         return Recognizer(model, grammar=vocabulary_grammar(sentences), source=source)
     corrected = Corrected(Recognizer(model, source=source), Corrector(sentences))

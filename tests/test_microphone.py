@@ -24,6 +24,7 @@ from audio.endpoint import Endpointer, EndpointEvent
 from audio.events import AudioChunk
 from audio.microphone import listen
 from audio.recognizer import Recognizer
+from audio.strategies import make_recognizer
 from audio.wavfile import load_wav
 
 Speak = Callable[..., Path]
@@ -122,6 +123,34 @@ def test_listen_returns_the_utterance_and_reports_growing_partials(
     assert len(set(partials)) == len(partials)  # only changes are reported
 
 
+def test_listen_keeps_every_distinct_partial_in_the_transcript(
+    vosk_model: Any, speak: Speak
+) -> None:
+    audio = SECOND + load_wav(speak("my neck hurts when i turn my head")).audio + 2 * SECOND
+    reported: list[str] = []
+    transcript = listen(
+        FileSource(audio), Recognizer(vosk_model), Endpointer(), on_partial=reported.append
+    )
+    assert transcript.partials == tuple(dict.fromkeys(p for p in reported if p))
+    assert len(transcript.partials) >= 3
+    assert "neck" in transcript.partials[-1]
+    # Without anyone watching, they are kept all the same.
+    quiet = listen(FileSource(audio), Recognizer(vosk_model), Endpointer())
+    assert len(quiet.partials) >= 3 and "neck" in quiet.partials[-1]
+
+
+def test_listen_with_n_best_returns_alternatives_and_partials(
+    vosk_model: Any, speak: Speak
+) -> None:
+    audio = SECOND + load_wav(speak("how do i stretch my neck")).audio + 2 * SECOND
+    recognizer = make_recognizer("domain", vosk_model, [], alternatives=5)
+    transcript = listen(FileSource(audio), recognizer, Endpointer())
+    assert len(transcript.alternatives) >= 2
+    assert transcript.text == transcript.alternatives[0].text
+    assert "neck" in transcript.text
+    assert transcript.partials and "neck" in transcript.partials[-1]
+
+
 def test_listen_stops_at_the_end_of_the_first_utterance(vosk_model: Any, speak: Speak) -> None:
     first = load_wav(speak("next stretch")).audio
     second = load_wav(speak("repeat that please")).audio
@@ -144,6 +173,7 @@ from audio.microphone import Microphone, find_device, has_microphone, list_input
 from audio.model import load_model
 from audio.recognizer import Recognizer
 from audio.errors import AudioError
+from audio.strategies import make_recognizer
 """
 
 

@@ -12,8 +12,16 @@ import numpy as np
 import pytest
 
 from audio.convert import chunks, encode
-from audio.events import AudioChunk
-from audio.recognizer import UNKNOWN, Recognizer, build_grammar, known_words
+from audio.events import AudioChunk, Hypothesis, Transcript
+from audio.recognizer import (
+    JOINED_ALTERNATIVES,
+    UNKNOWN,
+    Recognizer,
+    build_grammar,
+    join_transcripts,
+    known_words,
+)
+from audio.strategies import Domain, make_recognizer, meaning_chooser
 from audio.wavfile import load_wav, read_wav
 
 Speak = Callable[..., Path]
@@ -151,3 +159,113 @@ def test_a_stray_grammar_word_match_has_low_confidence(vosk_model: Any, speak: S
     recognizer = Recognizer(vosk_model, grammar=["next stretch", "repeat that please", "stop"])
     transcript = recognizer.transcribe(read_wav(speak("banana")))
     assert transcript.text == "" or transcript.confidence < 0.6
+
+
+# -- n-best ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "voice"),
+    [("how do i stretch my neck", "en-us"), ("my neck hurts when i turn my head", "en-us+f3")],
+)
+def test_n_best_alternatives_come_best_first_and_the_text_is_the_first(
+    vosk_model: Any, speak: Speak, text: str, voice: str
+) -> None:
+    transcript = Recognizer(vosk_model, source="file", alternatives=5).transcribe(
+        read_wav(speak(text, voice))
+    )
+    alternatives = transcript.alternatives
+    assert 2 <= len(alternatives) <= 5
+    assert transcript.text == alternatives[0].text
+    assert transcript.confidence == alternatives[0].score
+    scores = [h.score for h in alternatives]
+    assert scores == sorted(scores, reverse=True)
+    assert sum(scores) == pytest.approx(1.0)
+    assert len({h.text for h in alternatives}) == len(alternatives)
+    assert {"neck"} <= set(alternatives[0].text.split())
+
+
+def test_n_best_of_silence_is_empty(vosk_model: Any) -> None:
+    transcript = Recognizer(vosk_model, alternatives=5).transcribe([AudioChunk(b"\0" * 32000)])
+    assert (transcript.text, transcript.confidence, transcript.alternatives) == ("", 0.0, ())
+
+
+def test_n_best_with_a_grammar_never_shows_unk(vosk_model: Any, speak: Speak) -> None:
+    recognizer = Recognizer(vosk_model, grammar=PHRASES, alternatives=4)
+    transcript = recognizer.transcribe(read_wav(speak("start the morning routine")))
+    assert transcript.text == "start the morning routine"
+    assert all(UNKNOWN not in h.text for h in transcript.alternatives)
+
+
+def test_plain_mode_has_no_alternatives(vosk_model: Any, speak: Speak) -> None:
+    transcript = Recognizer(vosk_model).transcribe(read_wav(speak("next stretch")))
+    assert transcript.alternatives == ()
+
+
+def nbest(*pairs: tuple[str, float]) -> Transcript:
+    alternatives = tuple(Hypothesis(text, score) for text, score in pairs)
+    return Transcript(alternatives[0].text, confidence=pairs[0][1], alternatives=alternatives)
+
+
+def test_joining_parts_combines_their_alternatives_by_joint_posterior() -> None:
+    first = nbest(("my neck", 0.6), ("my next", 0.4))
+    second = nbest(("hurts", 0.7), ("hurt", 0.2), ("", 0.1))
+    joined = join_transcripts([first, Transcript("", confidence=0.0), second], "mic")
+    assert joined.text == "my neck hurts"
+    assert [h.text for h in joined.alternatives][:3] == [
+        "my neck hurts",
+        "my next hurts",
+        "my neck hurt",
+    ]
+    assert joined.alternatives[0].score == pytest.approx(0.42)
+    assert joined.confidence == pytest.approx(0.42)
+    assert sum(h.score for h in joined.alternatives) == pytest.approx(1.0)
+
+
+def test_joining_many_parts_keeps_only_the_best_combinations() -> None:
+    part = nbest(*((f"word{i}", 0.1) for i in range(10)))
+    joined = join_transcripts([part, part, part], "mic")
+    assert len(joined.alternatives) == JOINED_ALTERNATIVES
+
+
+def test_joining_one_part_keeps_a_chosen_text() -> None:
+    chosen = Transcript(
+        "my neck hurts",
+        confidence=0.3,
+        alternatives=(Hypothesis("my next hurts", 0.7), Hypothesis("my neck hurts", 0.3)),
+        partials=("my", "my neck"),
+    )
+    joined = join_transcripts([chosen, Transcript("", confidence=0.0)], "mic")
+    assert (joined.text, joined.confidence) == ("my neck hurts", 0.3)
+    assert joined.alternatives == chosen.alternatives
+    assert joined.partials == ("my", "my neck")
+
+
+def test_domain_strategy_lets_the_hook_choose_among_alternatives(
+    vosk_model: Any, speak: Speak
+) -> None:
+    seen: list[Transcript] = []
+
+    def last(transcript: Transcript) -> Transcript:
+        seen.append(transcript)
+        pick = transcript.alternatives[-1]
+        return Transcript(pick.text, confidence=pick.score, alternatives=transcript.alternatives)
+
+    recognizer = make_recognizer("domain", vosk_model, [], source="file", choose=last)
+    assert isinstance(recognizer, Domain)
+    transcript = recognizer.transcribe(read_wav(speak("how do i stretch my neck")))
+    assert len(seen) == 1 and len(seen[0].alternatives) >= 2
+    assert transcript.text == seen[0].alternatives[-1].text != seen[0].text
+
+
+def test_meaning_chooser_prefers_what_the_judge_understands() -> None:
+    transcript = nbest(("what causes next pat terms", 0.55), ("what causes neck spasms", 0.45))
+
+    def judge(text: str) -> tuple[str | None, float]:
+        return ("spasm_causes", 0.95) if "spasms" in text else (None, 0.2)
+
+    chosen = meaning_chooser(judge)(transcript)
+    assert (chosen.text, chosen.confidence) == ("what causes neck spasms", 0.45)
+    assert chosen.alternatives == transcript.alternatives
+    # A recognizer weight this large gives the recognizer's own order back.
+    assert meaning_chooser(judge, recognizer_weight=10.0)(transcript).text == transcript.text
