@@ -36,7 +36,7 @@ import struct
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -113,27 +113,39 @@ class DomainModelStatus:
         return "stale" if self.stale else "missing"
 
 
+Sentences = Iterable[str] | Callable[[], Iterable[str]]
+
+
 def build_domain_model(
     stock_model: Path,
-    sentences: Iterable[str],
+    sentences: Sentences,
     cache_root: Path,
     *,
+    corpus_key: str | None = None,
     domain_cost: float = DEFAULT_DOMAIN_COST,
     discount: float = DEFAULT_DISCOUNT,
 ) -> Path:
     """The model folder with the domain-biased graph for ``sentences``, built if not cached.
 
-    Raises ``GraphBuildError`` (nothing left behind) when the stock model has no dynamic graph,
-    none of the sentences is speakable with its vocabulary, or the files cannot be read or
-    written; the caller then uses the stock model.
+    ``sentences`` may be a function that makes them: with ``corpus_key`` (a fingerprint of
+    whatever the sentences come from, e.g. the intent files) a cached build is found without
+    making the sentences at all, which keeps start-up quick. Raises ``GraphBuildError`` (nothing
+    left behind) when the stock model has no dynamic graph, none of the sentences is speakable
+    with its vocabulary, or the files cannot be read or written; the caller then uses the stock
+    model.
     """
     if not 0.0 < discount < 1.0:
         raise ValueError(f"the discount must be between 0 and 1, not {discount}")
     stock_model = Path(stock_model).resolve()
-    corpus = _corpus(sentences)
-    folder = _target(stock_model, corpus, Path(cache_root), domain_cost, discount)
+    corpus: list[str] | None = None
+    if corpus_key is None:
+        corpus = _corpus(_sentences(sentences))
+        corpus_key = _corpus_digest(corpus)
+    folder = _target(stock_model, corpus_key, Path(cache_root), domain_cost, discount)
     if _is_built(folder):
         return folder
+    if corpus is None:
+        corpus = _corpus(_sentences(sentences))
     began = time.perf_counter()
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
@@ -170,15 +182,17 @@ def build_domain_model(
 
 def domain_model_status(
     stock_model: Path,
-    sentences: Iterable[str],
+    sentences: Sentences,
     cache_root: Path,
     *,
+    corpus_key: str | None = None,
     domain_cost: float = DEFAULT_DOMAIN_COST,
     discount: float = DEFAULT_DISCOUNT,
 ) -> DomainModelStatus:
     """Whether ``build_domain_model`` with these inputs would reuse a build (``current``)."""
     stock_model = Path(stock_model).resolve()
-    folder = _target(stock_model, _corpus(sentences), Path(cache_root), domain_cost, discount)
+    key = corpus_key or _corpus_digest(_corpus(_sentences(sentences)))
+    folder = _target(stock_model, key, Path(cache_root), domain_cost, discount)
     current = _is_built(folder)
     others = tuple(p for p in _siblings(folder) if p != folder)
     return DomainModelStatus(folder, current, () if current else others)
@@ -197,7 +211,17 @@ def _corpus(sentences: Iterable[str]) -> list[str]:
     return sorted(cleaned)
 
 
+def _sentences(sentences: Sentences) -> Iterable[str]:
+    return sentences() if callable(sentences) else sentences
+
+
+def _corpus_digest(corpus: list[str]) -> str:
+    return hashlib.sha256("\n".join(corpus).encode()).hexdigest()
+
+
 def _stock_identity(stock_model: Path) -> str:
+    """What identifies the stock graphs: their sizes and their first and last megabyte (hashing
+    all 70 MB at every start would cost more than the rest of the lookup)."""
     digest = hashlib.sha256()
     for name in (GRAPH, HCL):
         path = stock_model / name
@@ -207,25 +231,31 @@ def _stock_identity(stock_model: Path) -> str:
                 "needs a model with a dynamic graph (graph/HCLr.fst and graph/Gr.fst). "
                 "The stock model is used as it is."
             )
+        size = path.stat().st_size
+        digest.update(f"{name}:{size}".encode())
         with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+            digest.update(handle.read(_SAMPLE_BYTES))
+            handle.seek(max(0, size - _SAMPLE_BYTES))
+            digest.update(handle.read(_SAMPLE_BYTES))
     return digest.hexdigest()
+
+
+# How much of each end of a stock graph file its identity reads.
+_SAMPLE_BYTES = 1 << 20
 
 
 def _target(
     stock_model: Path,
-    corpus: list[str],
+    corpus_key: str,
     cache_root: Path,
     domain_cost: float,
     discount: float,
 ) -> Path:
-    text = hashlib.sha256("\n".join(corpus).encode()).hexdigest()
     key = json.dumps(
         {
             "builder": BUILDER_VERSION,
             "stock": _stock_identity(stock_model),
-            "sentences": text,
+            "sentences": corpus_key,
             "order": ORDER,
             "domain_cost": round(domain_cost, 4),
             "discount": round(discount, 4),

@@ -34,7 +34,7 @@ from .events import AudioChunk, Transcript
 from .recognizer import Recognizer, join_transcripts
 
 STRATEGIES = ("open", "constrained", "corrected", "hybrid", "domain")
-DEFAULT_STRATEGY = "hybrid"
+DEFAULT_STRATEGY = "domain"
 # How close an open transcript must be to a known sentence to be replaced by it.
 CORRECTION_CUTOFF = 80.0
 # Below this mean word confidence the constrained transcript is not trusted in ``hybrid``.

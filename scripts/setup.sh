@@ -48,6 +48,9 @@ fi
     say "the speech model could not be fetched; see the message above"
     exit 1
 }
+# The model's language-model graph biased toward the skill's questions (cached; rebuilt when
+# the intents change).
+.venv/bin/neck-coach model build >/dev/null 2>&1 || say "the biased speech graph could not be built; the stock model will be used"
 for f in am/final.mdl conf/model.conf conf/mfcc.conf graph/HCLr.fst graph/Gr.fst \
     graph/phones/word_boundary.int ivector/final.ie; do
     [ -f "$MODEL_DIR/$f" ] || { say "model file missing: $MODEL_DIR/$f; delete $MODEL_DIR and run again"; exit 1; }

@@ -12,7 +12,10 @@ What each action does lives in ``skill.actions``; how responses are worded in ``
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
+
+from audio.events import Transcript
 
 from . import matcher as matching
 from .actions import Actions, DialogueState
@@ -62,10 +65,19 @@ class DialogueManager:
         content = self.data.content
         return f"{content.prompt('welcome')} {content.prompt('disclaimer_once')}"
 
-    def handle(self, text: str, in_routine: bool = False) -> Response:
-        """Answer one utterance. Never raises for any text."""
+    def handle(
+        self, text: str, in_routine: bool = False, heard: Transcript | None = None
+    ) -> Response:
+        """Answer one utterance. Never raises for any text.
+
+        ``heard`` is what the recognizer made of the utterance when it was spoken: its other
+        readings (``alternatives``) are judged by meaning when ``text`` itself means nothing
+        the skill can answer.
+        """
         transcript = " ".join(text.split())[:MAX_INPUT_CHARS]
         self._state.in_routine = in_routine
+        if heard is not None and len(heard.alternatives) > 1:
+            transcript = self._best_reading(transcript, heard, in_routine)
         response = self._respond(transcript, in_routine)
         if response.intent != Control.REPEAT and response.text:
             self._state.last_spoken = response.speech
@@ -136,6 +148,27 @@ class DialogueManager:
             return self.replies.clarify(transcript, top, second)
         return self._actions.run(transcript, top)
 
+    def _best_reading(self, text: str, heard: Transcript, in_routine: bool) -> str:
+        """The recognizer's first reading if the skill can answer it; else the reading that is
+        answerable and most likely, weighing what each means against how surely it was heard.
+        Off-topic speech keeps its own words (a lower reading that sounds like a question the
+        skill knows does not win when the first reading answers nothing)."""
+        if self._sure(self._rank(text, in_routine)):
+            return text
+        best, best_score = text, -math.inf
+        for hypothesis in heard.alternatives:
+            if hypothesis.score < MIN_READING_POSTERIOR:
+                continue
+            ranked = self._rank(hypothesis.text, in_routine)
+            if not self._sure(ranked):
+                continue
+            score = ranked[0].confidence + READING_WEIGHT * math.log(hypothesis.score)
+            if score > best_score:
+                best, best_score = hypothesis.text, score
+        if best != text:
+            _LOGGER.debug("heard %r, read %r", text, best)
+        return best
+
     def _sure(self, ranked: list[IntentMatch]) -> bool:
         return bool(ranked) and ranked[0].confidence >= self.thresholds.answer
 
@@ -143,5 +176,9 @@ class DialogueManager:
         return a.intent != b.intent or self.replies.answer_key(a) != self.replies.answer_key(b)
 
 
+# n-best by meaning: how much the recognizer's log posterior counts against the matcher's
+# confidence, and the posterior below which a reading is too unlikely to take (development set).
+READING_WEIGHT = 0.1
+MIN_READING_POSTERIOR = 0.02
 # Readings at least this fraction of the answer threshold are "near" enough to suggest.
 NEAR_FACTOR = 0.75

@@ -160,3 +160,10 @@ def _idf(vocabularies: Iterable[frozenset[str]]) -> dict[str, float]:
         for word in vocab:
             counts[word] += 1
     return {w: math.log(1 + len(vocabs) / c) for w, c in counts.items()}
+
+
+def recognizer_sentences(intents: IntentSet, index: SentenceIndex) -> list[str]:
+    """What a language model of the skill should expect people to say: every template sentence
+    as written and as the matcher normalizes it (with one form only, the recognizer leans to it:
+    "spasm" over "spasms")."""
+    return [sentence for _, sentence, _ in intents.samples()] + list(index.spoken_sentences)

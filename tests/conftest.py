@@ -102,3 +102,34 @@ def data() -> SkillData:
 def matcher(data: SkillData, tmp_path_factory: pytest.TempPathFactory) -> Matcher:
     """The product's matcher (with its semantic layer), built once into a private cache."""
     return load_matcher(data, cache_dir=tmp_path_factory.mktemp("matcher-cache"))
+
+
+@pytest.fixture(scope="session")
+def stock_path(vosk_model: Any) -> Path:
+    """The stock model's folder (``vosk_model`` skips or fails the test when it is missing)."""
+    from audio.model import check_model, locate_model
+
+    return check_model(locate_model())
+
+
+@pytest.fixture(scope="session")
+def domain_path(
+    stock_path: Path, data: SkillData, matcher: Matcher, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The model biased toward the skill's sentences, built as the product builds it."""
+    from skill.app.recognition import domain_model_path
+
+    notes: list[str] = []
+    built = domain_model_path(
+        stock_path, data, matcher, notes.append, cache=tmp_path_factory.mktemp("domain-cache")
+    )
+    assert built != stock_path, notes
+    return built
+
+
+@pytest.fixture(scope="session")
+def domain_model(domain_path: Path) -> Any:
+    """The default strategy's model, loaded once."""
+    from audio.model import load_model
+
+    return load_model(domain_path)

@@ -326,6 +326,7 @@ def test_voice_mode_with_a_damaged_model_falls_back_to_the_keyboard(
 @pytest.mark.model
 def test_decoding_a_long_file_reports_its_progress(tmp_path: Path, vosk_model: Any) -> None:
     from skill.app.ears import transcribe_files
+    from skill.app.recognition import load_recognition
     from skill.app.settings import ListeningSettings
     from skill.data import load_skill_data
     from skill.matcher_cache import load_matcher
@@ -335,9 +336,10 @@ def test_decoding_a_long_file_reports_its_progress(tmp_path: Path, vosk_model: A
     long = tmp_path / "long.wav"  # seventy seconds: speech, then a long silence
     subprocess.run(["sox", str(speech), str(long), "pad", "0", "70"], check=True)
     seen: list[tuple[float, float]] = []
-    matcher = load_matcher(load_skill_data())
+    data = load_skill_data()
     settings = ListeningSettings(strategy="open")
-    (result,) = transcribe_files(settings, matcher, [long], lambda p, d, t: seen.append((d, t)))
+    recognition = load_recognition(settings, data, load_matcher(data), print)
+    (result,) = transcribe_files(recognition, [long], lambda p, d, t: seen.append((d, t)))
     assert not isinstance(result, Exception) and "what causes" in result.text
     assert len(seen) > 100 and seen == sorted(seen)
     assert seen[-1][0] == pytest.approx(seen[-1][1]) and seen[-1][1] > 70

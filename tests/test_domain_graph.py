@@ -25,7 +25,7 @@ from audio.domain_graph import (
     write_const,
 )
 from audio.errors import GraphBuildError
-from audio.model import check_model, locate_model
+from audio.model import check_model
 from audio.recognizer import Recognizer
 from audio.wavfile import read_wav
 from skill.data import SkillData
@@ -37,29 +37,9 @@ SMALL = ["what causes neck spasms", "how do i stretch my neck", "next stretch"]
 
 
 @pytest.fixture(scope="session")
-def stock_path(vosk_model: Any) -> Path:
-    """The stock model's folder (``vosk_model`` skips or fails the test when it is missing)."""
-    return check_model(locate_model())
-
-
-@pytest.fixture(scope="session")
 def sentences(data: SkillData, matcher: Matcher) -> list[str]:
     """What the skill passes: every expanded template sentence, raw and normalized."""
     return [sentence for _, sentence, _ in data.intents.samples()] + list(matcher.spoken_sentences)
-
-
-@pytest.fixture(scope="session")
-def domain_path(
-    stock_path: Path, sentences: list[str], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    return build_domain_model(stock_path, sentences, tmp_path_factory.mktemp("domain-cache"))
-
-
-@pytest.fixture(scope="session")
-def domain_model(domain_path: Path) -> Any:
-    import vosk
-
-    return vosk.Model(str(domain_path))
 
 
 def heard(model: Any, wav: Path) -> str:

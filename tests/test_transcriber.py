@@ -22,9 +22,9 @@ Speak = Callable[..., Path]
 
 
 @pytest.fixture(scope="module")
-def stt(vosk_model: Any, matcher: Matcher) -> SpeechToText:
+def stt(domain_model: Any, matcher: Matcher) -> SpeechToText:
     return make_recognizer(
-        DEFAULT_STRATEGY, vosk_model, matcher.spoken_sentences, source="test", judge=matcher.judge
+        DEFAULT_STRATEGY, domain_model, matcher.spoken_sentences, source="test", judge=matcher.judge
     )
 
 

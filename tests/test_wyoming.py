@@ -232,11 +232,11 @@ def test_a_malformed_event_of_a_known_type_gets_an_error_and_the_connection_goes
 
 
 @pytest.fixture
-def listening_service(data: SkillData, matcher: Matcher, vosk_model: Any) -> Iterator[Service]:
+def listening_service(data: SkillData, matcher: Matcher, domain_model: Any) -> Iterator[Service]:
     def make() -> Any:
         return make_recognizer(
             DEFAULT_STRATEGY,
-            vosk_model,
+            domain_model,
             matcher.spoken_sentences,
             source="wyoming",
             judge=matcher.judge,

@@ -15,7 +15,7 @@ from typing import Any
 
 from audio.errors import AudioError
 from audio.events import Transcript
-from skill.data import load_skill_data
+from skill.data import SkillData, load_skill_data
 from skill.dialogue import DialogueManager
 from skill.matcher import Matcher
 from skill.matcher_cache import load_matcher
@@ -60,7 +60,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, view: TerminalView) ->
     matcher = load_matcher(data)
     status = EXIT_OK
     with FileProgress(view) as progress:
-        for name, item in _inputs(args, settings, matcher, progress):
+        for name, item in _inputs(args, settings, data, matcher, progress, view):
             if isinstance(item, AudioError):
                 status = EXIT_ERROR
                 if args.json:
@@ -68,7 +68,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, view: TerminalView) ->
                 else:
                     view.error(_safe(str(item)))
                 continue
-            response = DialogueManager(data, matcher).handle(item.text)
+            response = DialogueManager(data, matcher).handle(item.text, heard=item)
             if args.json:
                 _print_json({"input": name, **response_record(response)})
             else:
@@ -79,26 +79,35 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, view: TerminalView) ->
 
 
 def _inputs(
-    args: argparse.Namespace, settings: Settings, matcher: Matcher, progress: FileProgress
+    args: argparse.Namespace,
+    settings: Settings,
+    data: SkillData,
+    matcher: Matcher,
+    progress: FileProgress,
+    view: TerminalView,
 ) -> Iterator[tuple[str, Transcript | AudioError]]:
     """(name, transcript or error) for the typed question or each audio file, in order."""
     if args.audio is None:
         yield args.text, Transcript(args.text, source="text")
         return
     from .ears import transcribe_files
+    from .recognition import load_recognition
 
-    results = transcribe_files(settings.listening, matcher, args.audio, progress)
+    recognition = load_recognition(settings.listening, data, matcher, view.note)
+    results = transcribe_files(recognition, args.audio, progress)
     for path, result in zip(args.audio, results, strict=True):
         yield display_name(path), result
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: Settings, view: TerminalView) -> int:
     from .ears import transcribe_files
+    from .recognition import load_recognition
 
-    matcher = load_matcher(load_skill_data(settings.data_dir))
+    data = load_skill_data(settings.data_dir)
+    recognition = load_recognition(settings.listening, data, load_matcher(data), view.note)
     status = EXIT_OK
     with FileProgress(view) as progress:
-        results = transcribe_files(settings.listening, matcher, args.files, progress)
+        results = transcribe_files(recognition, args.files, progress)
         for path, item in zip(args.files, results, strict=True):
             if isinstance(item, AudioError):
                 view.error(_safe(str(item)))

@@ -91,7 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("files", nargs="+", type=parse_path, metavar="WAV")
     add("voices", "list the speech voices")
     model = add("model", "check, download or show the speech model")
-    model.add_argument("action", choices=["check", "download", "path"])
+    model.add_argument(
+        "action",
+        choices=["check", "download", "build", "path"],
+        help="check it loads and recognizes; download it; build the graph biased toward "
+        "the skill's questions; print where it is",
+    )
     model.add_argument(
         "--to", type=parse_path, metavar="DIR", help="download into this models folder"
     )
@@ -183,14 +188,15 @@ def _session(settings: Settings, view: TerminalView, data: SkillData) -> Session
 
 
 def cmd_start(args: argparse.Namespace, settings: Settings, view: TerminalView) -> int:
-    from .ears import voice_available
+    """Voice mode when a microphone and a usable model are there, else the keyboard."""
+    from audio.microphone import has_microphone
 
     data = _data(settings)
-    ready, reason = voice_available(settings.listening)
-    if ready:
-        return _voice(settings, view, data)
-    view.note(f"Keyboard mode: {reason}")
-    return _chat(settings, view, data)
+    ready, reason = has_microphone()
+    if not ready:
+        view.note(f"Keyboard mode: {reason}")
+        return _chat(settings, view, data)
+    return _voice(settings, view, data)
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, view: TerminalView) -> int:
@@ -210,13 +216,17 @@ def _voice(settings: Settings, view: TerminalView, data: SkillData) -> int:
     from audio.errors import AudioError
 
     from .ears import MicrophoneListener
+    from .recognition import load_recognition
 
     session = _session(settings, view, data)
     try:
-        listener = MicrophoneListener.open(
-            settings.listening, view, session.voice, session.dialogue.matcher
+        recognition = load_recognition(
+            settings.listening, data, session.dialogue.matcher, view.note
         )
-    except AudioError as error:  # no microphone, or a model that cannot recognize
+        listener = MicrophoneListener.open(
+            settings.listening.device, recognition, view, session.voice
+        )
+    except AudioError as error:  # no microphone, or no model that can recognize
         view.note(f"Keyboard mode: {with_hint(error)}")
         session.run(KeyboardListener())
         return EXIT_OK
@@ -263,7 +273,36 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, view: TerminalVie
         f"OK: {len(data.intents.intents)} intents ({sentences} sentences), "
         f"{len(data.content.answers)} answers, {len(data.routines)} routines."
     )
+    _note_domain_graph(settings, data, view)
     return EXIT_OK
+
+
+def _note_domain_graph(settings: Settings, data: SkillData, view: TerminalView) -> None:
+    """Whether the speech model's graph was built from these intents (a note, never an error:
+    the data is valid either way)."""
+    from audio.domain_graph import domain_model_status
+    from audio.errors import AudioError
+    from audio.model import check_model, locate_model
+    from skill.index import recognizer_sentences
+    from skill.matcher_cache import cache_key
+
+    from .recognition import domain_cache_dir
+
+    try:
+        stock = check_model(locate_model(settings.listening.model))
+        status = domain_model_status(
+            stock,
+            lambda: recognizer_sentences(data.intents, load_matcher(data, semantic=False).index),
+            domain_cache_dir(),
+            corpus_key=cache_key(data.intents),
+        )
+    except AudioError:
+        return  # no speech model here: nothing to be stale
+    if status.state != "current":
+        view.note(
+            f"The speech model's graph is {status.state} for these intents; it is rebuilt "
+            "on the next spoken start, or now with: neck-coach model build"
+        )
 
 
 def cmd_voices(args: argparse.Namespace, settings: Settings, view: TerminalView) -> int:
@@ -283,6 +322,16 @@ def cmd_model(args: argparse.Namespace, settings: Settings, view: TerminalView) 
         path = model.locate_model(settings.listening.model)
         model.load_model(path)
         view.note(f"OK: the model at {model.check_model(path)} loads and recognizes speech.")
+        return EXIT_OK
+    if args.action == "build":
+        from .recognition import domain_model_path
+
+        data = _data(settings)
+        stock = model.check_model(model.locate_model(settings.listening.model))
+        built = domain_model_path(stock, data, load_matcher(data, semantic=False), view.note)
+        if built == stock:
+            return EXIT_ERROR
+        view.note(f"The speech model biased toward Neck Coach's questions is at {built}.")
         return EXIT_OK
     from audio.model_download import MAVEN_CENTRAL, download_model, english_model
 

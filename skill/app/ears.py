@@ -1,9 +1,8 @@
-"""The ears as the session sees them: recognition wired from the settings, for files and the
-microphone.
+"""The ears as the session sees them: files and the microphone, heard with the chosen recognition
+(``skill.app.recognition``).
 
-``make_stt`` builds the recognizer for the chosen strategy, expecting the sentences the intent
-templates make; ``transcribe_files`` runs it over WAV files; ``MicrophoneListener`` is the
-session's ``Listener`` in voice mode: it shows a listening state and live partials, listens for
+``transcribe_files`` runs it over audio files; ``MicrophoneListener`` is the session's
+``Listener`` in voice mode: it shows a listening state and live partials, listens for
 barge-in words while the assistant speaks, narrows to the routine controls during a routine, and
 falls back to the keyboard if the microphone goes away.
 """
@@ -17,19 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from audio.bargein import BARGE_IN_WORDS, BargeIn, BargeInHeard
-from audio.errors import AudioError, ModelError
+from audio.errors import AudioError
 from audio.events import AudioChunk, Transcript
 from skill.dialogue import IN_ROUTINE_INTENTS
-from skill.matcher import Matcher
 from skill.ports import Voice
 
-from .hints import with_hint
 from .keyboard import KeyboardListener
-from .settings import ListeningSettings
+from .recognition import Recognition
 
 if TYPE_CHECKING:
-    import vosk
-
     from audio.endpoint import Endpointer
     from audio.microphone import Microphone
     from audio.strategies import SpeechToText
@@ -49,39 +44,6 @@ class ListeningDisplay(Protocol):
     def error(self, text: str) -> None: ...
 
 
-def load_model(settings: ListeningSettings) -> vosk.Model:
-    from audio import model
-
-    return model.load_model(model.locate_model(settings.model))
-
-
-def voice_available(settings: ListeningSettings) -> tuple[bool, str]:
-    """Whether voice mode can start: a microphone and a usable model. Says why not."""
-    from audio.microphone import has_microphone
-
-    ok, reason = has_microphone()
-    if not ok:
-        return False, reason
-    try:
-        load_model(settings)
-    except ModelError as error:
-        return False, with_hint(error)
-    return True, ""
-
-
-def make_stt(settings: ListeningSettings, matcher: Matcher, source: str) -> SpeechToText:
-    """The ears for the chosen strategy, expecting the sentences the intent templates make."""
-    from audio.strategies import make_recognizer
-
-    return make_recognizer(
-        settings.strategy,
-        load_model(settings),
-        matcher.spoken_sentences,
-        source=source,
-        judge=matcher.judge,
-    )
-
-
 # Files at least this long show how far recognition has got.
 PROGRESS_FROM_SECONDS = 60.0
 
@@ -89,8 +51,7 @@ FileProgress = Callable[[Path, float, float], None]
 
 
 def transcribe_files(
-    settings: ListeningSettings,
-    matcher: Matcher,
+    recognition: Recognition,
     paths: Sequence[Path],
     progress: FileProgress | None = None,
 ) -> Iterator[Transcript | AudioError]:
@@ -100,8 +61,10 @@ def transcribe_files(
     from audio.convert import chunks as split
     from audio.wavfile import DEFAULT_SAMPLES_PER_CHUNK, load_wav
 
-    stt = make_stt(settings, matcher, source="file")
     for path in paths:
+        # A recognizer per file: each file is its own speaker, and one recognizer fed file
+        # after file keeps growing.
+        stt = recognition.recognizer(source="file")
         try:
             whole = load_wav(path)
             total = whole.seconds
@@ -164,24 +127,24 @@ class MicrophoneListener:
     @classmethod
     def open(
         cls,
-        settings: ListeningSettings,
+        device: int | str | None,
+        recognition: Recognition,
         display: ListeningDisplay,
         voice: Voice,
-        matcher: Matcher,
     ) -> MicrophoneListener:
         from audio.endpoint import Endpointer
         from audio.microphone import Microphone, find_device
         from audio.recognizer import Recognizer
         from audio.strategies import Hybrid
 
-        mic = Microphone(device=find_device(settings.device))
-        model = load_model(settings)
-        controls = matcher.spoken_for(IN_ROUTINE_INTENTS)
+        mic = Microphone(device=find_device(device))
+        model = recognition.model
+        controls = recognition.matcher.spoken_for(IN_ROUTINE_INTENTS)
 
         def own_words() -> str:
             return voice.current_text
 
-        conversation = make_stt(settings, matcher, source="microphone")
+        conversation = recognition.recognizer(source="microphone")
         modes = {
             "conversation": _Mode(conversation, BargeIn(model, own_words)),
             # The control grammar decides when it is sure; anything else (a question, goodbye)

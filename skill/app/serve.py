@@ -18,7 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from audio.errors import ModelError
-from skill.data import load_skill_data
+from skill.data import SkillData, load_skill_data
 from skill.matcher import Matcher
 from skill.matcher_cache import load_matcher
 
@@ -79,23 +79,22 @@ def load_service(
 
     data = load_skill_data(settings.data_dir)
     matcher = load_matcher(data)
-    make_stt, model = speech_to_text(settings.listening, matcher, note)
+    make_stt, model = speech_to_text(settings.listening, data, matcher, note)
     return Service(data, matcher, make_stt, workers=workers), model
 
 
 def speech_to_text(
-    listening: ListeningSettings, matcher: Matcher, note: Callable[[str], None]
+    listening: ListeningSettings,
+    data: SkillData,
+    matcher: Matcher,
+    note: Callable[[str], None],
 ) -> tuple[Callable[[], SpeechToText] | None, str | None]:
     """How to build a recognizer and the model's name, or (None, None) without a model."""
-    from audio.model import locate_model
+    from .recognition import load_recognition
 
-    from .ears import make_stt
-
-    make = partial(make_stt, listening, matcher, "wyoming")
     try:
-        path = locate_model(listening.model)
-        make()  # loads the model, and shows a broken one now rather than on the first request
+        recognition = load_recognition(listening, data, matcher, note)
     except ModelError as error:
         note(f"Speech-to-text is off: {with_hint(error)}")
         return None, None
-    return make, path.name
+    return partial(recognition.recognizer, "wyoming"), recognition.model_path.name
