@@ -75,6 +75,19 @@ class Endpointer:
         self._silent_run = 0
         self.in_speech = False
 
+    @property
+    def silent_ms(self) -> int:
+        """How long the speech in progress has been silent (0 outside speech)."""
+        return self._silent_run * FRAME_MS if self.in_speech else 0
+
+    def end(self) -> EndpointEvent:
+        """End the speech in progress now (the caller knows the utterance is complete)."""
+        self.in_speech = False
+        self._voiced_run = 0
+        at = self._frames * FRAME_MS / 1000
+        _LOGGER.debug("speech ended early at %.2f s", at)
+        return EndpointEvent("speech_ended", at)
+
     def _is_speech(self, frame: bytes) -> bool:
         if self._vad is None:
             import webrtcvad

@@ -31,6 +31,8 @@ DEFAULT_BLOCK_MS = 30
 # Audio kept when the consumer falls behind; newer blocks are dropped beyond this.
 DEFAULT_QUEUE_SECONDS = 60.0  # a minute of 16 kHz audio is under 2 MB; nothing said is dropped
 DEFAULT_TIMEOUT = 2.0
+# Silence after which a complete request ends the utterance (the endpointer waits 300 ms).
+EARLY_SILENCE_MS = 150
 
 
 def _sounddevice() -> ModuleType:
@@ -256,6 +258,8 @@ def listen(
     timeout: float = DEFAULT_TIMEOUT,
     max_seconds: float = 15.0,
     wait_seconds: float | None = None,
+    complete: Callable[[str], bool] | None = None,
+    early_silence_ms: int = EARLY_SILENCE_MS,
 ) -> Transcript:
     """Wait for one utterance and return its final transcript (empty text if none before the end).
 
@@ -264,6 +268,10 @@ def listen(
     ``wait_seconds``, an empty transcript comes back if no speech starts within that much audio.
     Every distinct partial result seen during speech is kept in the transcript's ``partials``
     (and passed to ``on_partial`` as it appears).
+
+    ``complete`` ends the utterance after only ``early_silence_ms`` of silence when it judges
+    the words heard so far a whole request (a sentence the skill knows word for word): the
+    endpointer's full wait is for speech that may go on, and this one will not.
     """
     endpointer.reset()
     parts: list[Transcript] = []
@@ -284,6 +292,7 @@ def listen(
                 if final is not None:
                     parts.append(final)
             if event.kind == "speech_ended" or speech_seconds >= max_seconds:
+                _LOGGER.debug("end of utterance")
                 parts.append(recognizer.finish())
                 transcript = _with_partials(join_transcripts(parts, recognizer.source), partials)
                 _LOGGER.info(
@@ -302,6 +311,16 @@ def listen(
                     partials.append(partial)
                 if on_partial is not None:
                     on_partial(partial)
+            if (
+                complete is not None
+                and endpointer.silent_ms >= early_silence_ms
+                and partial
+                and complete(partial)
+            ):
+                endpointer.end()
+                _LOGGER.debug("end of utterance: %r is complete", partial)
+                parts.append(recognizer.finish())
+                return _with_partials(join_transcripts(parts, recognizer.source), partials)
     parts.append(recognizer.finish())
     return _with_partials(join_transcripts(parts, recognizer.source), partials)
 

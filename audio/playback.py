@@ -59,6 +59,7 @@ class Player:
         completed = True
         try:
             stream.start()
+            _LOGGER.debug("first audio out (output latency %.3f s)", float(stream.latency))
             for start in range(0, len(pcm.samples), block):
                 if self._stop.is_set() or (cancel is not None and cancel.is_set()):
                     completed = False

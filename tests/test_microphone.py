@@ -321,3 +321,39 @@ def test_stream_that_stops_mid_listen_raises_audio_error(speak: Speak, tmp_path:
         """,
     )
     assert "stopped" in result["error"] and "type instead" in result["error"]
+
+
+class CountingSource(FileSource):
+    """A FileSource that counts the audio taken from it."""
+
+    taken = 0.0
+
+    def chunks(self, timeout: float = 2.0) -> Iterator[AudioChunk]:
+        for chunk in super().chunks(timeout):
+            self.taken += chunk.seconds
+            yield chunk
+
+
+def test_a_complete_request_ends_the_turn_without_the_full_silence(
+    vosk_model: Any, speak: Speak
+) -> None:
+    speech = load_wav(speak("repeat that please")).audio
+    audio = SECOND + speech + 2 * SECOND
+    waited, early = CountingSource(audio), CountingSource(audio)
+    plain = listen(waited, Recognizer(vosk_model), Endpointer())
+    quick = listen(
+        early, Recognizer(vosk_model), Endpointer(), complete=lambda words: words == plain.text
+    )
+    assert quick.text == plain.text == "repeat that please"
+    # The whole request was heard, and the turn ended at least 100 ms of silence sooner.
+    assert waited.taken - early.taken >= 0.1
+
+
+def test_an_incomplete_request_waits_for_the_full_silence(
+    vosk_model: Any, speak: Speak
+) -> None:
+    audio = SECOND + load_wav(speak("repeat that please")).audio + 2 * SECOND
+    waited, asked = CountingSource(audio), CountingSource(audio)
+    listen(waited, Recognizer(vosk_model), Endpointer())
+    listen(asked, Recognizer(vosk_model), Endpointer(), complete=lambda words: False)
+    assert asked.taken == waited.taken

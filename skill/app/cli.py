@@ -135,7 +135,9 @@ def _configure_logging(verbose: bool) -> None:
 
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        # Wall-clock milliseconds: what happened when, e.g. from the end of speech to the answer.
+        format="%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
     )
     # Kaldi's own warnings are for the debug log only.
     set_recognizer_logging(verbose)

@@ -19,6 +19,7 @@ from audio.bargein import BARGE_IN_WORDS, BargeIn, BargeInHeard
 from audio.errors import AudioError
 from audio.events import AudioChunk, Transcript
 from skill.dialogue import IN_ROUTINE_INTENTS
+from skill.matcher import Matcher
 from skill.ports import Voice
 
 from .keyboard import KeyboardListener
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from audio.strategies import SpeechToText
 
 _LOGGER = logging.getLogger(__name__)
+
+# A reading this sure is a sentence of the templates word for word.
+EXACT = 1.0
 
 
 class ListeningDisplay(Protocol):
@@ -111,8 +115,10 @@ class MicrophoneListener:
         display: ListeningDisplay,
         voice: Voice,
         modes: dict[str, _Mode],
+        matcher: Matcher,
     ) -> None:
         self._mic: Microphone | None = mic
+        self._matcher = matcher
         self._voice = voice
         self._endpointer = endpointer
         self._display = display
@@ -155,13 +161,20 @@ class MicrophoneListener:
             ),
         }
         mic.start()
-        return cls(mic, Endpointer(), display, voice, modes)
+        return cls(mic, Endpointer(), display, voice, modes, recognition.matcher)
 
     def set_routine_mode(self, running: bool) -> None:
         """Listen for routine controls only (True) or for the whole conversation (False)."""
         self._mode = "routine" if running else "conversation"
         if self._mic is not None:
             self._mic.while_muted = self._modes[self._mode].barge_in
+
+    def _complete(self, words: str) -> bool:
+        """Whether ``words`` are already a whole request: exactly a sentence the skill knows (in
+        a routine, a control). Then the turn ends without the endpointer's full silence."""
+        allowed = {str(c) for c in IN_ROUTINE_INTENTS} if self._mode == "routine" else None
+        ranked = self._matcher.rank(words, allowed=allowed)
+        return bool(ranked) and ranked[0].confidence >= EXACT
 
     def with_keyboard_fallback(self, keyboard: KeyboardListener) -> MicrophoneListener:
         self._fallback = keyboard
@@ -178,7 +191,11 @@ class MicrophoneListener:
         recognizer = self._modes[self._mode].recognizer
         try:
             transcript: Transcript = listen(
-                self._mic, recognizer, self._endpointer, on_partial=self._display.partial
+                self._mic,
+                recognizer,
+                self._endpointer,
+                on_partial=self._display.partial,
+                complete=self._complete,
             )
         except BargeInHeard as heard:
             self._voice.stop()
