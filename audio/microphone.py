@@ -320,7 +320,9 @@ def listen(
                 endpointer.end()
                 _LOGGER.debug("end of utterance: %r is complete", partial)
                 parts.append(recognizer.finish())
-                return _with_partials(join_transcripts(parts, recognizer.source), partials)
+                transcript = _with_partials(join_transcripts(parts, recognizer.source), partials)
+                _LOGGER.info("heard %r (ended early)", transcript.text)
+                return transcript
     parts.append(recognizer.finish())
     return _with_partials(join_transcripts(parts, recognizer.source), partials)
 
