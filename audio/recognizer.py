@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .events import CHANNELS, RATE, WIDTH, AudioChunk, Hypothesis, Transcript
+from .memory import release_freed_memory
 
 if TYPE_CHECKING:
     import vosk
@@ -126,18 +127,35 @@ class Recognizer:
 
     def set_grammar(self, phrases: Sequence[str] | None) -> None:
         """Switch between open vocabulary (None) and a list of phrases; starts a new utterance."""
+        self.grammar = build_grammar(self.model, phrases) if phrases is not None else None
+        self._vosk = self._new_vosk()
+        self._spent = False
+        self._seconds = 0.0
+
+    def _new_vosk(self) -> Any:
+        """A fresh Kaldi recognizer: the only way back to open vocabulary, and how each
+        utterance starts clean (one recognizer fed utterance after utterance keeps growing)."""
         import vosk
 
-        self.grammar = build_grammar(self.model, phrases) if phrases is not None else None
-        # A fresh KaldiRecognizer is the only way back to open vocabulary, and costs ~1 ms.
         if self.grammar is None:
-            self._vosk = vosk.KaldiRecognizer(self.model, RATE)
+            recognizer = vosk.KaldiRecognizer(self.model, RATE)
         else:
-            self._vosk = vosk.KaldiRecognizer(self.model, RATE, json.dumps(self.grammar))
-        self._vosk.SetWords(True)
+            recognizer = vosk.KaldiRecognizer(self.model, RATE, json.dumps(self.grammar))
+        recognizer.SetWords(True)
         if self.alternatives:
-            self._vosk.SetMaxAlternatives(self.alternatives)
-        self._seconds = 0.0
+            recognizer.SetMaxAlternatives(self.alternatives)
+        return recognizer
+
+    def _ready(self) -> Any:
+        """The Kaldi recognizer for the utterance in progress, renewed after a finished one (here,
+        at the next utterance's first audio, not at the end of the last one: the answer is not
+        kept waiting for it)."""
+        if self._spent:
+            self._vosk = None
+            release_freed_memory()
+            self._vosk = self._new_vosk()
+            self._spent = False
+        return self._vosk
 
     def accept(self, chunk: AudioChunk) -> Transcript | None:
         """Feed one chunk; a final Transcript when Vosk decides the utterance ended, else None."""
@@ -147,18 +165,25 @@ class Recognizer:
                 f"{chunk.width * 8}-bit {chunk.channels} channel(s): convert with ChunkConverter"
             )
         self._seconds += chunk.seconds
-        if self._vosk.AcceptWaveform(chunk.audio):
-            return self._transcript(self._vosk.Result())
+        recognizer = self._ready()
+        if recognizer.AcceptWaveform(chunk.audio):
+            return self._transcript(recognizer.Result())
         return None
 
     def partial(self) -> str:
         """The words heard so far in the current utterance (may still change)."""
+        if self._spent:
+            return ""
         words = str(json.loads(self._vosk.PartialResult()).get("partial", "")).split()
         return " ".join(word for word in words if word != UNKNOWN)
 
     def finish(self) -> Transcript:
         """End the utterance: the final transcript of what was fed since the last final one."""
-        return self._transcript(self._vosk.FinalResult())
+        if self._spent:
+            return self._transcript(json.dumps({"text": ""}))
+        transcript = self._transcript(self._vosk.FinalResult())
+        self._spent = True
+        return transcript
 
     def transcribe(self, chunks: Iterable[AudioChunk]) -> Transcript:
         """All of ``chunks`` as one transcript (Vosk's inner utterance breaks are joined)."""

@@ -56,9 +56,11 @@ from audio.strategies import (
     make_recognizer,
     vocabulary_grammar,
 )
+from skill.app.recognition import domain_model_path
 from skill.data import SkillData, default_data_dir, load_skill_data
 from skill.dialogue import DialogueManager
 from skill.matcher import Matcher
+from skill.matcher_cache import load_matcher
 from skill.response import Response
 from skill.vocabulary import ROUTINE_ONLY as ROUTINE_CONTROLS
 
@@ -291,7 +293,9 @@ class Context:
     model_load_s: float
     setup_s: float
     missing_words: list[str]
-    responses: dict[tuple[str, bool], tuple[Response, float]] = field(default_factory=dict)
+    responses: dict[tuple[str, bool, tuple[tuple[str, float], ...]], tuple[Response, float]] = (
+        field(default_factory=dict)
+    )
     peer_answers: dict[tuple[str, str], PeerAnswer] = field(default_factory=dict)
 
     @property
@@ -300,14 +304,17 @@ class Context:
         rows = [s for s in self.spec.strategies if s not in self.shared or s != "open"]
         return [*rows, STOCK_OPEN]
 
-    def respond(self, text: str, routine: bool) -> tuple[Response, float]:
-        """A fresh conversation's response to ``text`` and the seconds it took (cached: the
-        same text always takes the same work)."""
-        key = (text, routine)
+    def respond(
+        self, text: str, routine: bool, heard: Transcript | None = None
+    ) -> tuple[Response, float]:
+        """A fresh conversation's response to ``text`` (and the recognizer's other readings in
+        ``heard``) and the seconds it took (cached: the same input always takes the same work)."""
+        readings = tuple((h.text, h.score) for h in heard.alternatives) if heard else ()
+        key = (text, routine, readings)
         if key not in self.responses:
             dialogue = DialogueManager(self.template.data, self.template.matcher)
             start = time.perf_counter()
-            response = dialogue.handle(text, in_routine=routine)
+            response = dialogue.handle(text, in_routine=routine, heard=heard)
             self.responses[key] = (response, time.perf_counter() - start)
         return self.responses[key]
 
@@ -327,7 +334,13 @@ def make_context(spec: RunSpec, with_model: bool = True) -> Context:
     began = time.perf_counter()
     model_load = 0.0
     stock_path = locate_model()
+    data = load_skill_data()
+    matcher = load_matcher(data)
     paths = spec.models(stock_path)
+    if "domain" in paths and "domain" not in dict(spec.model_for):
+        # The default strategy listens with the model biased toward the skill, as the product
+        # builds it (cached after the first build).
+        paths["domain"] = domain_model_path(stock_path, data, matcher, _LOGGER.info)
     loaded: dict[Path, Any] = {}
     if with_model:
         start = time.perf_counter()
@@ -336,8 +349,6 @@ def make_context(spec: RunSpec, with_model: bool = True) -> Context:
         model_load = time.perf_counter() - start
     shared = tuple(s for s in spec.strategies if s in SHARED and paths[s] == stock_path)
     generic = tuple(s for s in spec.strategies if s not in shared)
-    data = load_skill_data()
-    matcher = Matcher(data.intents)
     template = DialogueManager(data, matcher)
     missing: list[str] = []
     if loaded:
@@ -453,7 +464,9 @@ class Heard:
 def _system_result(
     context: Context, question: Question, heard: Heard, silence_ms: int
 ) -> dict[str, Any]:
-    response, handle_s = context.respond(heard.transcript.text, in_routine(question))
+    response, handle_s = context.respond(
+        heard.transcript.text, in_routine(question), heard.transcript
+    )
     return {
         "text": heard.transcript.text,
         "confidence": round(heard.transcript.confidence, 3),

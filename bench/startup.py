@@ -1,7 +1,8 @@
 """Cold start and the machine: what it costs a fresh process to get ready to listen.
 
-The cold start runs in a new ``python -c`` subprocess each time: import, load the skill data,
-build the Matcher, load the Vosk model and create the default strategy's recognizer. The
+The cold start runs in a new ``python -c`` subprocess each time, as ``neck-coach voice`` starts:
+import, load the skill data, read the matcher (and its semantic layer) from the cache, find the
+biased model (cached) and load it, and create the default strategy's recognizer. The
 subprocess reports each phase and its own peak memory; the parent times the whole process from
 launch to exit. The dialogue manager (built before the first answer) is timed as a separate
 phase after "ready to listen". The first run then answers a few of the benchmark's files
@@ -42,21 +43,20 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-from audio.model import load_model
-from audio.strategies import DEFAULT_STRATEGY, make_recognizer
+from audio.strategies import DEFAULT_STRATEGY
+from skill.app.recognition import load_recognition
+from skill.app.settings import ListeningSettings
 from skill.data import load_skill_data
 from skill.dialogue import DialogueManager
-from skill.matcher import Matcher
+from skill.matcher_cache import load_matcher
 t1 = time.perf_counter()
 data = load_skill_data()
 t2 = time.perf_counter()
-matcher = Matcher(data.intents)
+matcher = load_matcher(data)
 t3 = time.perf_counter()
-model = load_model()
+recognition = load_recognition(ListeningSettings(), data, matcher, print)
 t4 = time.perf_counter()
-recognizer = make_recognizer(
-    DEFAULT_STRATEGY, model, matcher.spoken_sentences, judge=matcher.judge
-)
+recognizer = recognition.recognizer("microphone")
 t5 = time.perf_counter()
 dialogue = DialogueManager(data, matcher)
 t6 = time.perf_counter()
@@ -76,7 +76,8 @@ class File:
 
 
 for path in sys.argv[1:]:
-    dialogue.handle(listen(File(path), recognizer, Endpointer()).text)
+    heard = listen(File(path), recognizer, Endpointer())
+    dialogue.handle(heard.text, heard=heard)
 print(json.dumps({
     "strategy": DEFAULT_STRATEGY,
     "import_s": t1 - t0, "data_s": t2 - t1, "matcher_s": t3 - t2, "model_s": t4 - t3,

@@ -50,7 +50,7 @@ class StaticEmbedder:
             raise SemanticError(f"cannot load the {package} tokenizer: {error}") from error
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
-        self._weights = _memory_map(root / WEIGHTS_FILE)
+        self._weights = TokenTable(root / WEIGHTS_FILE)
         self.identity = (
             f"{package}=={importlib.metadata.version(package)}:{WEIGHTS_FILE}"
             f":{(root / WEIGHTS_FILE).stat().st_size}"
@@ -69,7 +69,7 @@ class StaticEmbedder:
             if not encoding.ids:
                 continue
             ids = np.clip(np.asarray(encoding.ids, dtype=np.int64), 0, last)
-            vector = self._weights[ids].astype(np.float32).mean(axis=0)
+            vector = self._weights.rows(ids).astype(np.float32).mean(axis=0)
             norm = float(np.linalg.norm(vector))
             if norm > 0:
                 out[row] = vector / norm
@@ -87,19 +87,41 @@ def _package_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _memory_map(path: Path) -> npt.NDArray[np.float16]:
-    """The one float16 tensor of a safetensors file, memory-mapped read-only."""
-    try:
-        with path.open("rb") as file:
-            (size,) = struct.unpack("<Q", file.read(8))
-            header = json.loads(file.read(size))
-        tensors = [v for k, v in header.items() if k != "__metadata__"]
-        (tensor,) = tensors
-        if tensor["dtype"] != "F16" or len(tensor["shape"]) != 2:
-            raise ValueError(f"expected one 2-D F16 tensor, found {tensor['dtype']}")
-        start, _ = tensor["data_offsets"]
-        return np.memmap(
-            path, dtype=np.float16, mode="r", offset=8 + size + start, shape=tuple(tensor["shape"])
-        )
-    except (OSError, ValueError, KeyError, struct.error) as error:
-        raise SemanticError(f"cannot read the embedding weights {path}: {error}") from error
+class TokenTable:
+    """The one float16 tensor of a safetensors file, read a row at a time.
+
+    Rows are read with ``os.pread`` rather than through a memory map: a map keeps every page a
+    query ever touched in the process's resident memory (tens of megabytes after a while),
+    where reads leave them in the system's page cache, shared and reclaimable.
+    """
+
+    def __init__(self, path: Path) -> None:
+        try:
+            with path.open("rb") as file:
+                (size,) = struct.unpack("<Q", file.read(8))
+                header = json.loads(file.read(size))
+            (tensor,) = [v for k, v in header.items() if k != "__metadata__"]
+            if tensor["dtype"] != "F16" or len(tensor["shape"]) != 2:
+                raise ValueError(f"expected one 2-D F16 tensor, found {tensor['dtype']}")
+            rows, columns = (int(n) for n in tensor["shape"])
+            start, _ = tensor["data_offsets"]
+            self._fd = os.open(path, os.O_RDONLY)
+        except (OSError, ValueError, KeyError, struct.error) as error:
+            raise SemanticError(f"cannot read the embedding weights {path}: {error}") from error
+        self.shape = (rows, columns)
+        self._row_bytes = columns * 2
+        self._offset = 8 + size + int(start)
+
+    def rows(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float16]:
+        """The rows for ``ids`` (in that order, repeats allowed)."""
+        wanted = np.unique(ids)
+        table = np.empty((len(wanted), self.shape[1]), dtype=np.float16)
+        for row, token in enumerate(wanted.tolist()):
+            data = os.pread(self._fd, self._row_bytes, self._offset + token * self._row_bytes)
+            table[row] = np.frombuffer(data, dtype="<f2")
+        return table[np.searchsorted(wanted, ids)]
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            os.close(fd)
