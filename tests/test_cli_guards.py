@@ -343,3 +343,48 @@ def test_decoding_a_long_file_reports_its_progress(tmp_path: Path, vosk_model: A
     assert not isinstance(result, Exception) and "what causes" in result.text
     assert len(seen) > 100 and seen == sorted(seen)
     assert seen[-1][0] == pytest.approx(seen[-1][1]) and seen[-1][1] > 70
+
+
+@pytest.mark.model
+def test_memory_stays_flat_over_many_audio_files(tmp_path: Path, vosk_model: Any) -> None:
+    """One ``ask --audio`` call over many files: the resident size after the last file stays
+    within 10% of what it was after the tenth (a recognizer fed file after file kept growing)."""
+    from skill.app.ears import transcribe_files
+    from skill.app.recognition import load_recognition
+    from skill.app.settings import ListeningSettings
+    from skill.data import load_skill_data
+    from skill.dialogue import DialogueManager
+    from skill.matcher_cache import load_matcher
+
+    questions = [
+        "what causes neck spasms",
+        "how long do neck spasms last",
+        "should i use ice or heat",
+        "when should i see a doctor",
+        "who is doctor chang",
+        "can stress cause neck pain",
+    ]
+    files = []
+    for index, text in enumerate(questions):
+        path = tmp_path / f"q{index}.wav"
+        subprocess.run(["espeak-ng", "-w", str(path), text], check=True)
+        files.append(path)
+    data = load_skill_data()
+    matcher = load_matcher(data)
+    recognition = load_recognition(ListeningSettings(strategy="open"), data, matcher, print)
+
+    def resident_mb() -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    sizes = {}
+    paths = [files[i % len(files)] for i in range(150)]
+    for count, heard in enumerate(transcribe_files(recognition, paths), start=1):
+        assert not isinstance(heard, Exception)
+        DialogueManager(data, matcher).handle(heard.text, heard=heard)
+        if count in (10, 150):
+            sizes[count] = resident_mb()
+    print(f"\nresident: {sizes[10]:.0f} MB after 10 files, {sizes[150]:.0f} MB after 150")
+    assert sizes[150] <= 1.1 * sizes[10]

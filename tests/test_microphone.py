@@ -349,9 +349,7 @@ def test_a_complete_request_ends_the_turn_without_the_full_silence(
     assert waited.taken - early.taken >= 0.1
 
 
-def test_an_incomplete_request_waits_for_the_full_silence(
-    vosk_model: Any, speak: Speak
-) -> None:
+def test_an_incomplete_request_waits_for_the_full_silence(vosk_model: Any, speak: Speak) -> None:
     audio = SECOND + load_wav(speak("repeat that please")).audio + 2 * SECOND
     waited, asked = CountingSource(audio), CountingSource(audio)
     listen(waited, Recognizer(vosk_model), Endpointer())
