@@ -1,7 +1,7 @@
 """Sentences as vectors: WordLlama's static token vectors, read from inside the installed wheel.
 
-A sentence is the mean of its tokens' vectors, scaled to unit length. The weights file is
-memory-mapped, so only the rows of tokens actually used are read, and nothing is ever fetched:
+A sentence is the mean of its tokens' vectors, scaled to unit length. Only the rows of the
+tokens actually used are read from the weights file, and nothing is ever fetched:
 the package's own import (which pulls in pydantic and a hub client) is never run, and the hub
 is forced offline besides.
 """
@@ -35,7 +35,7 @@ class SemanticError(NeckCoachError):
 
 class StaticEmbedder:
     """WordLlama's static token vectors: a sentence is the mean of its tokens' vectors, unit
-    length. The weights file is memory-mapped, so only the rows of tokens actually used are read."""
+    length. Only the rows of the tokens actually used are read from the weights file."""
 
     def __init__(self, package: str = EMBEDDING_PACKAGE) -> None:
         # Nothing here may reach for a model hub, whatever a library does by default.

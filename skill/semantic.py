@@ -3,7 +3,7 @@
 The matcher scores how much of the user's wording the templates share, so a paraphrase with few
 template words ("how many days until this cramp eases off") falls short of the threshold. This
 module compares meanings: a text becomes a vector (the mean of WordLlama's static token vectors,
-which ship inside the ``wordllama`` package and are memory-mapped, never downloaded), and an
+which ship inside the ``wordllama`` package and are read directly, never downloaded), and an
 intent's similarity is the best cosine between the text and the intent's exemplar sentences (the
 plainest sentence of each template and a few others as unlike it as possible).
 
