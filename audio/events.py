@@ -32,6 +32,12 @@ class AudioChunk:
 
 
 @dataclass(frozen=True)
+class Hypothesis:
+    text: str
+    score: float  # the recognizer's ranking score (higher is better)
+
+
+@dataclass(frozen=True)
 class Transcript:
     """What the recognizer heard. ``final`` is False for live partial results."""
 
@@ -40,3 +46,5 @@ class Transcript:
     confidence: float = 1.0
     source: str = "keyboard"  # keyboard, microphone or a file name
     audio_seconds: float = 0.0
+    alternatives: tuple[Hypothesis, ...] = ()  # n-best, best first (the first is ``text``)
+    partials: tuple[str, ...] = ()  # distinct partial results seen while the person spoke
