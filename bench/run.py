@@ -204,13 +204,13 @@ def answered(response: Response) -> bool:
 
 def judge(question: Question, response: Response) -> bool:
     """Right intent and slots; out-of-domain: nothing answered; red flags: the caution, with the
-    expected intent or the "see a doctor" answer."""
+    expected intent, the "see a doctor" answer, or alone (it says what to do)."""
     if question.out_of_domain:
         return not answered(response)
     if question.red_flag:
         if not response.red_flags:
             return False
-        if response.intent == "when_doctor":
+        if response.intent in {"when_doctor", "fallback"}:
             return True
     slots = dict(response.slots)
     return response.intent == question.intent and all(slots.get(k) == v for k, v in question.slots)

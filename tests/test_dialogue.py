@@ -27,6 +27,13 @@ def dm(template: DialogueManager) -> DialogueManager:
 
 @pytest.fixture(scope="module")
 def caution(data: SkillData) -> str:
+    """How every caution begins: "You mentioned ..." (the sign it heard follows)."""
+    return data.content.prompts["red_flag_heard"].split("{signs}")[0]
+
+
+@pytest.fixture(scope="module")
+def routine_caution(data: SkillData) -> str:
+    """What a routine asked for after an earlier warning sign gets before it may start."""
     return data.content.prompt("red_flag")
 
 
@@ -173,11 +180,13 @@ def test_more_ways_of_reporting_red_flags_escalate(
     assert dm.handle(text).text.startswith(caution)
 
 
-def test_a_routine_after_a_red_flag_waits_for_yes(dm: DialogueManager, caution: str) -> None:
+def test_a_routine_after_a_red_flag_waits_for_yes(
+    dm: DialogueManager, caution: str, routine_caution: str
+) -> None:
     flagged, asked, agreed = say(dm, "my arm feels weak", "start the desk break", "yes")
     assert flagged.text.startswith(caution)
     assert asked.routine is None and asked.kind == "caution"
-    assert asked.text.startswith(caution)
+    assert asked.text.startswith(routine_caution)
     assert agreed.routine == "desk_break" and agreed.kind == "routine"
 
 

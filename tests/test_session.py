@@ -139,7 +139,10 @@ def test_a_red_flag_during_a_routine_stops_it_and_cautions(
         data, matcher, "start the desk break", "my arm has gone numb", clock=ManualClock()
     )
     assert view.results[0].stopped
-    assert any(text.startswith(data.content.prompt("red_flag")) for text in voice.said)
+    heard = data.content.prompt(
+        "red_flag_heard", signs=data.content.warning_signs["numbness"].heard
+    )
+    assert any(text.startswith(heard) for text in voice.said)
 
 
 def test_nothing_said_after_a_routine_is_lost(data: SkillData, matcher: Matcher) -> None:

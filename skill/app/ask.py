@@ -41,6 +41,7 @@ def response_record(response: Response) -> dict[str, Any]:
         "sources": list(response.sources),
         "kind": str(response.kind),
         "red_flags": list(response.red_flags),
+        "possible_red_flags": list(response.possible_red_flags),
         "routine": response.routine,
         "control": response.control,
         "end_session": response.end_session,
@@ -74,7 +75,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, view: TerminalView) ->
             else:
                 view.error(_safe(str(item)))
             continue
-        response = DialogueManager(data, matcher).handle(item.text)
+        response = DialogueManager(data, matcher).handle(item.text, heard=item)
         if args.json:
             _print_json({"input": name, **response_record(response)})
         else:

@@ -84,7 +84,7 @@ class Session:
 
     def turn(self, transcript: Transcript, in_routine: bool = False) -> Response:
         self.view.heard(transcript)
-        response = self.dialogue.handle(transcript.text, in_routine=in_routine)
+        response = self.dialogue.handle(transcript.text, in_routine=in_routine, heard=transcript)
         if response.kind is Kind.ROUTINE:
             # The routine player speaks the routine's opening lines itself.
             self.view.said(response)
@@ -172,7 +172,7 @@ class _Steering:
         """Act on one utterance heard during the routine; False once steering should end."""
         session, player = self._session, self._player
         session.view.heard(transcript)
-        response = session.dialogue.handle(transcript.text, in_routine=True)
+        response = session.dialogue.handle(transcript.text, in_routine=True, heard=transcript)
         if response.control is not None:
             control = Control(response.control)
             if control in (Control.PAUSE, Control.RESUME):
@@ -189,7 +189,9 @@ class _Steering:
             player.control(Control.STOP)
             session.say(response)
         elif response.text:
-            # A question mid-routine: pause, answer, and let the user say resume.
+            # A question mid-routine, or "did you say ...?" about a warning sign possibly heard:
+            # pause, then answer or ask. "Yes" to the question stops the routine (above) with
+            # the caution; otherwise the user says resume.
             if not self._paused and player.state().phase is not Phase.PAUSED:
                 player.control(Control.PAUSE)
                 self._paused = True
