@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType, TracebackType
 from typing import Any, Protocol
 
@@ -262,9 +262,11 @@ def listen(
     Only audio between speech start (with pre-roll) and end reaches the recognizer; the
     utterance is cut after ``max_seconds`` of speech so a noisy room cannot hold the turn. With
     ``wait_seconds``, an empty transcript comes back if no speech starts within that much audio.
+    The transcript carries the distinct partial results seen on the way (``partials``).
     """
     endpointer.reset()
     parts: list[Transcript] = []
+    partials: list[str] = []
     last_partial = ""
     speech_seconds = 0.0
     heard_seconds = 0.0
@@ -282,7 +284,7 @@ def listen(
                     parts.append(final)
             if event.kind == "speech_ended" or speech_seconds >= max_seconds:
                 parts.append(recognizer.finish())
-                transcript = join_transcripts(parts, recognizer.source)
+                transcript = _with_partials(join_transcripts(parts, recognizer.source), partials)
                 _LOGGER.info(
                     "heard %r (%.2f s of speech, %.2f s listening)",
                     transcript.text,
@@ -290,11 +292,19 @@ def listen(
                     time.monotonic() - started,
                 )
                 return transcript
-        if on_partial is not None and endpointer.in_speech:
+        if endpointer.in_speech:
             partial = " ".join([*(part.text for part in parts if part.text), recognizer.partial()])
             partial = partial.strip()
             if partial != last_partial:
                 last_partial = partial
-                on_partial(partial)
+                if partial:
+                    partials.append(partial)
+                if on_partial is not None:
+                    on_partial(partial)
     parts.append(recognizer.finish())
-    return join_transcripts(parts, recognizer.source)
+    return _with_partials(join_transcripts(parts, recognizer.source), partials)
+
+
+def _with_partials(transcript: Transcript, partials: list[str]) -> Transcript:
+    seen = tuple(dict.fromkeys((*partials, *transcript.partials)))
+    return replace(transcript, partials=seen) if seen else transcript

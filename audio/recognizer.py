@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .events import CHANNELS, RATE, WIDTH, AudioChunk, Transcript
+from .events import CHANNELS, RATE, WIDTH, AudioChunk, Hypothesis, Transcript
 
 if TYPE_CHECKING:
     import vosk
@@ -135,7 +135,9 @@ class Recognizer:
 
 
 def join_transcripts(parts: Sequence[Transcript], source: str) -> Transcript:
-    """One transcript from consecutive ones; confidence weighted by each part's word count."""
+    """One transcript from consecutive ones; confidence weighted by each part's word count.
+    Each part's other readings become readings of the whole, that part varied, the rest as
+    chosen; partial results follow one another."""
     spoken = [part for part in parts if part.text]
     words = [len(part.text.split()) for part in spoken]
     total_words = sum(words)
@@ -145,10 +147,20 @@ def join_transcripts(parts: Sequence[Transcript], source: str) -> Transcript:
         if total_words
         else 0.0
     )
+    text = " ".join(part.text for part in spoken)
+    alternatives: list[Hypothesis] = []
+    for index, part in enumerate(spoken):
+        for other in part.alternatives[1:]:
+            varied = [other.text if i == index else p.text for i, p in enumerate(spoken)]
+            alternatives.append(Hypothesis(" ".join(w for w in varied if w), other.score))
+    if alternatives:
+        alternatives.insert(0, Hypothesis(text, confidence))
     return Transcript(
-        text=" ".join(part.text for part in spoken),
+        text=text,
         final=True,
         confidence=confidence,
         source=source,
         audio_seconds=sum(part.audio_seconds for part in parts),
+        alternatives=tuple(alternatives),
+        partials=tuple(dict.fromkeys(p for part in parts for p in part.partials)),
     )
