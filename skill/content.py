@@ -203,7 +203,9 @@ def _warning_signs(problems: Problems, path: Path, top: LineDict) -> dict[Sign, 
         problems.add(path, raw.line_of(key), f"warning_signs: unknown sign {key!r}")
     for sign in Sign:
         if sign not in raw:
-            problems.add(path, top.line_of("warning_signs"), f"warning_signs: missing {str(sign)!r}")
+            problems.add(
+                path, top.line_of("warning_signs"), f"warning_signs: missing {str(sign)!r}"
+            )
             continue
         body = problems.expect_mapping(path, raw[sign], raw.line_of(sign), f"warning sign {sign}")
         if body is None or not problems.check_keys(

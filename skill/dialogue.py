@@ -15,7 +15,7 @@ What each action does lives in ``skill.actions``; how responses are worded in ``
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from audio.events import Transcript
 
@@ -123,6 +123,10 @@ class DialogueManager:
         if not signs:
             return response
         self._state.red_flag_seen = True
+        if response.kind is Kind.CLARIFY:
+            # "Did you mean ...?" after a caution asks about nothing that matters now.
+            self._state.pending_options = ()
+            response = replace(response, kind=Kind.FALLBACK)
         if response.kind is Kind.ROUTINE:
             self._state.pending_routine = response.routine
         return self.replies.caution(response, signs)
@@ -143,8 +147,10 @@ class DialogueManager:
             return self._answer(pending.transcript, in_routine, pending.signs, pending.rest)
         if top.intent == Action.NO:
             response = self._answer(pending.transcript, in_routine, (), pending.rest)
-            if response.kind is Kind.FALLBACK:
-                # Nothing else was asked: say so rather than "I can't answer that".
+            if response.kind in {Kind.FALLBACK, Kind.CLARIFY}:
+                # Nothing else clearly asked: say so rather than "I can't answer that" or "did
+                # you mean ...?" about words that were misheard.
+                self._state.pending_options = ()
                 return self.replies.declined(transcript, in_routine)
             return response
         return None

@@ -98,25 +98,39 @@ _VERB_NEGATIONS = _words(
     "wont wouldnt shouldnt cant cannot couldnt"
 )
 _SHORT_REACH, _VERB_REACH = 3, 5
-# Words that start a new clause: a negation before them does not reach past them.
+# Words that start a new clause: what is said after them is its own.
 _CLAUSE_BREAKS = _words(
     "and but so because cause though although however yet then plus also now except "
     "while whereas since after actually apparently "
     "i im ive id it its theyve they theyre he hes she shes we youre there theres"
 )
 _NOT_DENIALS = _words("stop help")
+# Right before a sign: "any" only comes with a denial or a question; "know" is a misheard "no".
+_RIGHT_BEFORE = _words("any know")
+# Words a denial reaches across ("i haven't had any falls", "i wasn't hurt in any crash"); any
+# other word ends its reach ("it won't need a car accident" denies nothing).
+_CARRY_DENIAL = _words(
+    "have has had got get getting gotten feel feeling felt notice noticed noticing seen see "
+    "been be being experience experienced experiencing suffer suffered suffering think seem "
+    "seems hurt injured involved running run in a an any the my some real really sign signs "
+    "of or nor too so very much it that from with by at all even "
+    "numbness numb tingling weakness weak fever chills sweats sweating pins needles accident "
+    "accidents fall falls crash injury injuries"
+)
+_CANNOT = _words("cant cannot couldnt unable")
 # "never had pain this bad" is a comparison, not a denial.
 _COMPARISON = _words("this that so such as")
 
+# How a question about a sign begins (not "might" or "may": a recognizer makes them of "my").
 _QUESTION_START = re.compile(
     r"^(?:what|whats|which|when|whens|why|whys|how|hows|who|where|is|isnt|are|arent|does|"
-    r"doesnt|do|can|could|would|should|will|shall|might|may|must|tell me|explain|define|"
-    r"describe|any|whether|if|in what|at what|according)\b"
+    r"doesnt|do|can|could|would|should|will|tell me|explain|define|describe|whether|"
+    r"in what|at what|according)\b"
 )
 # First-person words that tie a sign to the speaker ("my arm", "i've got"), unlike "my neck"
 # (the topic of every question here) or "should i" (the asker, not a report).
 _FIRST_PERSON = re.compile(
-    r"\b(?:im|ive|id|mine|myself|me|we|our|us)\b"
+    r"\b(?:im|ive|id|mine|myself|me)\b"
     r"|\bmy\b(?! (?:\w+ )?(?:neck|necks|spasm|spasms|pain|posture|doctor|gp|muscles?|"
     r"head|shoulders|back)\b)"
     r"|\bi\b(?! (?:should|need|see|go|do|use|try|take|worry|know|tell|stop|prevent|treat|"
@@ -129,27 +143,44 @@ _ASKING = re.compile(
 )
 
 
+# What a sign means or how much it matters: a question about it, even when the recognizer lost
+# the question word ("his fever a warning sign" for "is fever a warning sign").
+_SIGNIFICANCE = re.compile(
+    r"\b(?:warning signs?|a sign of|red flags?|reason to (?:see|worry|call|go)|an emergency|"
+    r"(?:is|be|how) (?:\w+ )?(?:serious|dangerous)|worry about|count as)\b|\bmean$"
+)
+# "... is that a warning sign?" asks about what was just told: a report.
+_ANAPHORA = re.compile(r"\b(?:is|could|does|would|can|might|will) (?:that|this|these|those)\b")
+
+
 def is_about(text: str) -> bool:
-    """Whether ``text`` (normalized) asks about warning signs rather than reporting one."""
-    if not _QUESTION_START.search(text):
+    """Whether ``text`` (normalized) asks about warning signs rather than reporting one: a
+    question, or words about what a sign means, with nothing tying a sign to the speaker."""
+    if _FIRST_PERSON.search(_ASKING.sub(" ", text)) is not None:
         return False
-    return _FIRST_PERSON.search(_ASKING.sub(" ", text)) is None
+    if _QUESTION_START.search(text):
+        return True
+    return _SIGNIFICANCE.search(text) is not None and _ANAPHORA.search(text) is None
 
 
 def negated(text: str, start: int) -> bool:
-    """Whether a negation right before ``start`` (in the same clause) denies what follows."""
+    """Whether a negation right before ``start`` denies what follows: nothing but words that
+    carry a denial over ("have", "any", "been in") may stand between them."""
     before = text[:start].split()
     for distance, word in enumerate(reversed(before[-_VERB_REACH:])):
-        if word in _CLAUSE_BREAKS:
-            return False
-        if word == "never" and _COMPARISON & set(before[len(before) - distance :]):
-            return False
-        if word in _SHORT_NEGATIONS and distance < _SHORT_REACH:
+        between = before[len(before) - distance :]
+        if word in _RIGHT_BEFORE and distance == 0:
             return True
+        if word in _SHORT_NEGATIONS and distance < _SHORT_REACH:
+            if word == "never" and _COMPARISON & set(between):
+                return False  # "never had pain this bad" compares
+            # "can't turn my head without screaming": the screaming happens.
+            return not (word == "without" and _CANNOT & set(before[: len(before) - distance]))
         if word in _VERB_NEGATIONS:
             # "can't stop shivering" reports the shivering.
-            following = before[len(before) - distance :]
-            return not (following and following[0] in _NOT_DENIALS)
+            return not (between and between[0] in _NOT_DENIALS)
+        if word not in _CARRY_DENIAL:
+            return False
     return False
 
 

@@ -132,7 +132,7 @@ _WEAKNESS = (
             rf"\b{LIMB} {_gap(3)}(?:gave|gives|giving|give) (?:out|way)\b"
             rf"|\b{LIMB} {_gap(3)}(?:just )?(?:let|lets|letting) go\b"
             r"|\b(?:keeps|kept|keep) letting go\b"
-            rf"|\b{LIMB} {_gap(3)}(?:useless|limp|floppy|like jelly|dead weight|wobbl\w*)\b"
+            rf"|\b{LIMB} {_gap(4)}(?:useless|limp|floppy|like jelly|dead weight|wobbl\w*)\b"
             rf"|\b{LIMB} {_gap(3)}(?:buckl\w*|collaps\w*)\b"
         ),
     ),
@@ -183,7 +183,7 @@ _NUMBNESS = (
         Sign.NUMBNESS,
         re.compile(
             r"\belectric\w*\b|\belectricity\b|\bzing\w*\b|\bfizz\w*\b"
-            r"|\bprickl\w*\b|\bpins\b|\bcrawling\b|\blike ants\b"
+            r"|\bprickl\w*\b|\bcrawling\b|\blike ants\b"
             rf"|\b{LIMB} {_gap(3)}(?:buzz\w*|burn\w*|shoot\w*|zap\w*|jolts?)\b"
             rf"|\b(?:buzz\w*|shooting|shoots|zap\w*|jolts?|shocks?|burning|radiat\w*|spread\w*|"
             rf"travels?|travelling|traveling|runs|running) {_gap(3)}(?:down|into|through|along) "
@@ -247,7 +247,8 @@ _INJURY = (
         Sign.INJURY,
         re.compile(
             r"\baccidents?\b|\bcrash\w*\b|\bcollision\b|\bcollided\b|\bwhiplash\b|\bconcuss\w*\b"
-            r"|\binjur\w*\b|\btrauma\b|\bwreck\w*\b|\bpile up\b|\bfender bender\b"
+            r"|\binjur\w*\b|\bwreck\w*\b|\bpile up\b|\bfender bender\b"
+            r"|\b(?:neck|head|spinal|physical) trauma\b|\btrauma to\b"
         ),
         True,
     ),
@@ -361,7 +362,8 @@ _SEVERE_PAIN = (
         Sign.SEVERE_PAIN,
         re.compile(
             r"\b(?:cant|cannot|can not|couldnt|unable to|not able to|can barely|can hardly|"
-            r"barely|hardly) (?:\w+ )?(?:sleep|slept|work|think|concentrate|function|drive|walk|"
+            r"barely|hardly) (?:(?:really|even|properly|get to|go to|actually|ever|get any) )?"
+            r"(?:sleep|slept|work|think|concentrate|function|drive|walk|"
             r"eat|stand up|sit up|get out of bed|get up|get out of|get comfortable|lie down|"
             r"lift my head|hold my head up|do anything|go to work|go out|look after)\b"
             r"|\b(?:can barely|can hardly|barely|hardly) (?:turn|move|look|bend|lift)\b"
