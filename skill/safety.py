@@ -188,7 +188,7 @@ def negated(text: str, start: int) -> bool:
 
 # Targets common look-alikes are respelled into ("a week", "i feel"): by sound, they count only
 # inside a phrase that says more, never as the lone word.
-_PHRASE_ONLY = frozenset({"weak", "weaker", "fell", "fall"})
+_PHRASE_ONLY = frozenset({"weak", "weaker", "fell", "fall", "cant"})
 _SOUNDS = SoundAlike(SOUND_TARGETS)
 
 
@@ -225,7 +225,7 @@ def signs_in(text: str, by_sound: bool = True) -> Reading:
         else:
             hits.append(Hit(pattern.sign, match.group(), span=match.span()))
     if by_sound:
-        spelled = {hit.sign for hit in hits} | ruled_out
+        spelled = {hit.sign for hit in hits}
         hits.extend(hit for hit in _by_sound(words.split(), about) if hit.sign not in spelled)
     return Reading(
         _unique(hits),

@@ -43,6 +43,11 @@ _ENDINGS = frozenset({"S", "Z"})
 NEVER_RESPELLED = _words("false falls wick were none nun")
 
 
+# Words a recognizer writes for others that sound too close to tell by distance: the final t of
+# "can't" is barely heard.
+CONFUSED = {"can": "cant"}
+
+
 def _strip_stress(phone: str) -> str:
     return phone.rstrip("012")
 
@@ -178,6 +183,8 @@ class SoundAlike:
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - a few instances, living as long as the app
     def target_for(self, word: str) -> str | None:
         """The target ``word`` sounds like, if it is not one itself."""
+        if word in CONFUSED and CONFUSED[word] in self._target_set:
+            return CONFUSED[word]
         if word in self._target_set or word in NEVER_RESPELLED or len(word) < 3:
             return None
         heard = pronunciations(word)

@@ -414,6 +414,6 @@ SOUND_TARGETS: tuple[str, ...] = tuple(
         r"\w+",
         "weak weaker weakness numb numbness tingling tingle tingly fever feverish temperature "
         "chills shivering fell fall accident crash whiplash injured injury worse worsening "
-        "severe agony excruciating unbearable prickling grip",
+        "severe agony excruciating unbearable prickling grip cant",
     )
 )
