@@ -262,6 +262,29 @@ class NBest:
         return joined(segments, tuple(dict.fromkeys(partials)), len(samples) / RATE)
 
 
+class Product:
+    """The microphone path's ears as they ship: the hybrid strategy (the skill's constrained
+    grammar beside the open, corrected recognizer) through ``listen`` with the endpointer,
+    reused from file to file as a session reuses it."""
+
+    def __init__(self, model: Any) -> None:
+        from audio.strategies import make_recognizer
+        from skill.data import load_skill_data
+        from skill.matcher_cache import load_matcher
+
+        matcher = load_matcher(load_skill_data().intents)
+        self._stt = make_recognizer("hybrid", model, matcher.spoken_sentences, judge=matcher.judge)
+
+    def hear(self, samples: Samples) -> Transcript:
+        from audio.endpoint import Endpointer
+        from audio.microphone import listen
+
+        from .run import FileSource
+
+        pcm = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2").tobytes()
+        return listen(FileSource(pcm), self._stt, Endpointer())
+
+
 def _alternatives(raw: str) -> list[Hypothesis]:
     result = json.loads(raw)
     return [
@@ -324,10 +347,12 @@ def hear_all(
     conditions: Sequence[str],
     cache: Path,
     progress: Callable[[str], None],
+    path: str = "nbest",
 ) -> Iterator[Heard]:
-    """Every (item, voice, condition), recognized where not cached."""
+    """Every (item, voice, condition), recognized where not cached: by Vosk with ten
+    alternatives (``nbest``) or by the shipped microphone path (``product``)."""
     synth = Synthesizer()
-    nbest: NBest | None = None
+    ears: NBest | Product | None = None
     beds: list[Samples] = []
 
     def bed() -> Samples:
@@ -337,19 +362,21 @@ def hear_all(
 
     for voice in voices:
         for condition in conditions:
-            store = cache / f"heard-{voice}-{condition}.json"
+            prefix = "heard" if path == "nbest" else f"heard-{path}"
+            store = cache / f"{prefix}-{voice}-{condition}.json"
             known: dict[str, Any] = json.loads(store.read_text()) if store.exists() else {}
             fresh = 0
             for item in items:
                 key = _key(text=item.text, voice=voice, condition=condition, seed=SEED)
                 if key not in known:
-                    if nbest is None:
+                    if ears is None:
                         from audio.model import load_model
 
-                        nbest = NBest(load_model())
+                        model = load_model()
+                        ears = NBest(model) if path == "nbest" else Product(model)
                     samples = speech(synth, voice, item.text, cache)
                     mixed = in_condition(samples, condition, bed, key)
-                    known[key] = _record(nbest.hear(mixed))
+                    known[key] = _record(ears.hear(mixed))
                     fresh += 1
                     if fresh % 50 == 0:
                         store.write_text(json.dumps(known))
@@ -445,6 +472,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--typed-only", action="store_true")
     parser.add_argument("--show", type=int, default=40, help="misses and false alarms to list")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--path",
+        choices=("nbest", "product"),
+        default="nbest",
+        help="nbest: Vosk with ten alternatives; product: the shipped hybrid microphone path",
+    )
     args = parser.parse_args(argv)
     items = load_items(with_questions=not args.no_questions)
     typed = [*items, *red_flag_questions()]
@@ -464,6 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.conditions.split(","),
                 args.out,
                 lambda text: print(text, file=sys.stderr, flush=True),
+                args.path,
             )
         )
         lines += spoken_report(heard, args.show)
