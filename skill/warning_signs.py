@@ -370,9 +370,12 @@ _SEVERE_PAIN = (
         re.compile(
             r"\b(?:cant|cannot|can not|couldnt|unable to|not able to|can barely|can hardly|"
             r"barely|hardly) (?:(?:really|even|properly|get to|go to|actually|ever|get any) )?"
-            r"(?:sleep|slept|work|think|concentrate|function|drive|walk|"
-            r"eat|stand up|sit up|get out of bed|get up|get out of|get comfortable|lie down|"
-            r"lift my head|hold my head up|do anything|go to work|go out|look after)\b"
+            # Not "concentrate": the article lists that among an ordinary spasm's effects; not
+            # sleeping in one position.
+            r"(?:sleep|slept|work|function|drive|walk|eat|stand up|sit up|get out of bed|get up|"
+            r"get out of|get comfortable|lie down|lift my head|hold my head up|do anything|"
+            r"go to work|go out|look after)\b"
+            r"(?! on (?:my|the|a|your) (?:\w+ )?(?:side|back|front|stomach|belly|pillow)| in )"
             r"|\b(?:can barely|can hardly|barely|hardly) (?:turn|move|look|bend|lift)\b"
             r"|\b(?:cant|cannot|can not|couldnt|unable to) (?:turn|move|look|bend|lift) "
             r"(?:\w+ ){0,4}(?:at all|whatsoever|an inch|even a little|in any direction|without "
@@ -388,8 +391,10 @@ _SEVERE_PAIN = (
     Pattern(
         Sign.SEVERE_PAIN,
         re.compile(
-            r"\b(?:getting|gets|got|get|grown|growing|gone|going|become|becoming|keeps getting|"
-            r"just gets|only getting|still getting|even) (?:\w+ )?worse\b"
+            # "gets worse when i look down" tells what aggravates it, not that it worsens.
+            r"\b(?:getting|got|gotten|grown|growing|gone|going|become|becoming|keeps getting|"
+            r"just gets|only gets|only getting|still getting|even) (?:\w+ )?worse\b"
+            r"|\bgets (?:\w+ )?worse(?:$| and worse| every| each| by the| day by day| all the)"
             r"|\bworse (?:and worse|every|each|by the|today|tonight|this|than|now|all the|again|"
             r"since|day|week)\b"
             r"|\b(?:not|isnt|hasnt|havent|no|never|nothing|wont|doesnt|didnt|arent|aint) "

@@ -111,6 +111,7 @@ SIGNS: dict[Sign, list[str]] = {
         "it hurts more every day",
         "i've never had pain this bad",
         "i can't look left or right without screaming",
+        "the pain got worse overnight",
     ],
 }
 
@@ -177,6 +178,10 @@ ORDINARY = [
     "it hurts a bit when i turn my head",
     "can a slipped disc cause neck spasms",
     "okay so i keep getting spasms in my neck every few weeks",
+    "it gets worse when i look down at my phone",
+    # The article lists trouble focusing among an ordinary spasm's effects.
+    "i can't concentrate at work because of my neck",
+    "i can't sleep on my side",
 ]
 
 
