@@ -207,9 +207,15 @@ class Reading:
         return frozenset(hit.sign for hit in self.hits)
 
 
-def signs_in(text: str, by_sound: bool = True) -> Reading:
-    """The warning signs ``text`` reports, by spelling and (with ``by_sound``) by sound."""
-    words = normalize(text)
+# Marks where a partial result was cut: nothing that needs the utterance's end ("it gets worse"
+# and no more) matches there, since more was still to come ("... when i look down").
+_CUT = " ~"
+
+
+def signs_in(text: str, by_sound: bool = True, finished: bool = True) -> Reading:
+    """The warning signs ``text`` reports, by spelling and (with ``by_sound``) by sound;
+    ``finished`` is False for a partial result."""
+    words = normalize(text) + ("" if finished else _CUT)
     about = is_about(words)
     hits: list[Hit] = []
     ruled_out: set[Sign] = set()
@@ -337,7 +343,7 @@ def _weaker(heard: Transcript, text: str, settled: frozenset[Sign]) -> Iterator[
     for source, other in others:
         if normalize(other) == chosen or not other.strip():
             continue
-        for hit in signs_in(other).hits:
+        for hit in signs_in(other, finished=source is not Source.PARTIAL).hits:
             if hit.sign not in found:
                 found.add(hit.sign)
                 yield Finding(hit.sign, Certainty.POSSIBLE, source, hit.words, hit.by_sound)

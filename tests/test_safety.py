@@ -343,3 +343,12 @@ def test_typed_recall_and_false_cautions_on_the_development_set() -> None:
     )
     assert recall == 1.0, [i["text"] for i in flags if i not in caught]
     assert false_rate <= 0.03, [i["text"] for i in false]
+
+
+def test_a_partial_cut_short_is_not_read_as_the_end_of_the_utterance() -> None:
+    transcript = heard(
+        "it gets worse when i look down",
+        partials=("it gets", "it gets worse", "it gets worse when"),
+    )
+    result = check(transcript.text, transcript)
+    assert not result.certain and not result.possible, result.summary()
