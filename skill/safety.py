@@ -137,14 +137,18 @@ _ASKING = re.compile(
 )
 
 
-# What a sign means or how much it matters: a question about it, even when the recognizer lost
-# the question word ("his fever a warning sign" for "is fever a warning sign").
+# What a sign means, how much it matters or what it causes: a question about it, even when the
+# recognizer lost the question word ("his fever a warning sign", "kim whiplash cause neck pain").
 _SIGNIFICANCE = re.compile(
     r"\b(?:warning signs?|a sign of|red flags?|reason to (?:see|worry|call|go)|an emergency|"
-    r"(?:is|be|how) (?:\w+ )?(?:serious|dangerous)|worry about|count as)\b|\bmean$"
+    r"(?:is|be|how) (?:\w+ )?(?:serious|dangerous)|worry about|count as|cause|causes|"
+    r"a cause of|lead to|leads to)\b|\bmean$"
 )
 # "... is that a warning sign?" asks about what was just told: a report.
-_ANAPHORA = re.compile(r"\b(?:is|could|does|would|can|might|will) (?:that|this|these|those)\b")
+_ANAPHORA = re.compile(
+    r"\b(?:is|could|does|would|can|might|will) (?:that|this|these|those)\b"
+    r"|\b(?:cause|causes|causing|mean|means) (?:that|this|it|these)\b"
+)
 
 
 def is_about(text: str) -> bool:
@@ -344,6 +348,10 @@ def _weaker(heard: Transcript, text: str, settled: frozenset[Sign]) -> Iterator[
         if normalize(other) == chosen or not other.strip():
             continue
         for hit in signs_in(other, finished=source is not Source.PARTIAL).hits:
+            if not hit.by_sound and f" {hit.words} " in f" {chosen} ":
+                # The same words are in the chosen transcript, judged there with all around them
+                # ("tingling" at the base of the neck): a weaker reading adds nothing.
+                continue
             if hit.sign not in found:
                 found.add(hit.sign)
                 yield Finding(hit.sign, Certainty.POSSIBLE, source, hit.words, hit.by_sound)

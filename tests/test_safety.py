@@ -352,3 +352,15 @@ def test_a_partial_cut_short_is_not_read_as_the_end_of_the_utterance() -> None:
     )
     result = check(transcript.text, transcript)
     assert not result.certain and not result.possible, result.summary()
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("kim whiplash cause neck pain", False),  # "can whiplash cause neck pain", "can" lost
+        ("fever and neck pain what causes that", True),
+        ("a car accident caused my neck pain", True),
+    ],
+)
+def test_what_a_sign_causes_is_asked_about_unless_it_points_back(text: str, flagged: bool) -> None:
+    assert bool(check(text).certain) is flagged, check(text).summary()
