@@ -130,10 +130,12 @@ _FIRST_PERSON = re.compile(
     r"|\bi\b(?! (?:should|need|see|go|do|use|try|take|worry|know|tell|stop|prevent|treat|"
     r"get rid|ask|call|expect|avoid|be|look|put|apply|wait|help)\b)"
 )
-# The asker, not a report: "should i", "tell me", and a last "me" (often a misheard "mean").
+# The asker, not a report: "should i", "tell me", and a last "me" after "does" (a misheard
+# "mean": "what does tingling in the hands me").
 _ASKING = re.compile(
     r"\b(?:should|do|can|could|would|will|shall|must|might|may|did) i\b"
-    r"|\b(?:tell|give|help|show|let|explain to|remind) me\b|\bme$"
+    r"|\b(?:tell|give|help|show|let|explain to|remind) me\b"
+    r"|\b(?:does|do|did|would|could|can|might|will) (?:\w+ ){0,8}me$"
 )
 
 
