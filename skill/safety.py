@@ -12,11 +12,13 @@ an extra question, so every hypothesis is judged, not only the chosen transcript
 
 Negated signs ("no numbness", "i didn't have an accident") and questions *about* signs ("what
 does tingling in the hands mean") raise nothing; a sign the chosen transcript rules out that
-way is not raised again by a weaker hypothesis of the same words.
+way is not raised again by a weaker hypothesis, and a weaker hypothesis adds nothing where its
+words are the chosen transcript's own.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +30,8 @@ from .sounds import Respelling, SoundAlike
 from .warning_signs import PATTERNS, SOUND_TARGETS, Pattern, Sign, normalize
 
 __all__ = ["Certainty", "Finding", "SafetyCheck", "Sign", "Source", "check", "signs_in"]
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class Certainty(StrEnum):
@@ -338,7 +342,10 @@ def check(text: str, heard: Transcript | None = None) -> SafetyCheck:
         # What the best reading denied or asked about is not raised by a weaker one.
         settled = chosen.signs | chosen.ruled_out
         findings.extend(_weaker(heard, text, settled))
-    return SafetyCheck(tuple(findings), chosen.rest)
+    result = SafetyCheck(tuple(findings), chosen.rest)
+    if result.findings:
+        _LOGGER.info("warning signs in %r: %s", text, result.summary())
+    return result
 
 
 def _weaker(heard: Transcript, text: str, settled: frozenset[Sign]) -> Iterator[Finding]:

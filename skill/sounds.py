@@ -15,12 +15,9 @@ are: a respelled text is a guess, so what it raises is only ever a possibility t
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-_LOGGER = logging.getLogger(__name__)
 
 Phones = tuple[str, ...]
 
