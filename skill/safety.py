@@ -149,6 +149,8 @@ _SIGNIFICANCE = re.compile(
     r"\b(?:warning signs?|a sign of|red flags?|reason to (?:see|worry|call|go)|an emergency|"
     r"(?:is|be|how) (?:\w+ )?(?:serious|dangerous)|worry about|count as|cause|causes|"
     r"a cause of|lead to|leads to)\b|\bmean$"
+    # Anyone's body, not the speaker's: "can falling over hurt your neck".
+    r"|\byour (?:\w+ )?(?:neck|hand|hands|arm|arms|head|fingers|back|shoulders?|body|spine)\b"
 )
 # "... is that a warning sign?" asks about what was just told: a report.
 _ANAPHORA = re.compile(

@@ -358,6 +358,7 @@ def test_a_partial_cut_short_is_not_read_as_the_end_of_the_utterance() -> None:
     ("text", "flagged"),
     [
         ("kim whiplash cause neck pain", False),  # "can whiplash cause neck pain", "can" lost
+        ("in falling over hurt your neck", False),  # "can falling over hurt your neck"
         ("fever and neck pain what causes that", True),
         ("a car accident caused my neck pain", True),
     ],
