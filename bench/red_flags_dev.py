@@ -428,6 +428,16 @@ def typed_report(items: Sequence[Item]) -> list[str]:
     ]
 
 
+def _how(result: SafetyCheck) -> str:
+    """How a red flag was caught: certain, or possible and from which hypothesis."""
+    if result.certain:
+        return "certain"
+    if not result.possible:
+        return "missed"
+    first = next(f for f in result.findings if f.sign in result.possible)
+    return f"possible ({first.source}{', by sound' if first.by_sound else ''})"
+
+
 def spoken_report(heard: Sequence[Heard], show: int) -> list[str]:
     caught: dict[tuple[str, str], Tally] = defaultdict(Tally)
     false: dict[tuple[str, str], Tally] = defaultdict(Tally)
@@ -441,7 +451,7 @@ def spoken_report(heard: Sequence[Heard], show: int) -> list[str]:
             hit = flagged(result)
             for key in (cell, (h.condition, "all")):
                 caught[key].add(hit)
-            how["certain" if result.certain else "possible" if hit else "missed"] += 1
+            how[_how(result)] += 1
             if not hit:
                 misses.append(
                     f"  miss {h.voice}/{h.condition} {h.item.text!r} heard {h.transcript.text!r}"
