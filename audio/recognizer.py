@@ -251,9 +251,14 @@ def join_transcripts(parts: Sequence[Transcript], source: str) -> Transcript:
 
 
 def _joined_alternatives(parts: Sequence[Transcript]) -> tuple[Hypothesis, ...]:
-    ranked = [part.alternatives for part in parts if part.alternatives]
-    if not ranked:
+    if not any(part.alternatives for part in parts):
         return ()
+    # A part heard without alternatives is its one certain reading: it must not drop out.
+    ranked = [
+        part.alternatives or (Hypothesis(part.text, 1.0),)
+        for part in parts
+        if part.alternatives or part.text
+    ]
     keep = max(JOINED_ALTERNATIVES, *(len(alternatives) for alternatives in ranked))
     beam: dict[str, float] = {"": 1.0}
     for alternatives in ranked:

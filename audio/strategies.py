@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
 
-from .events import AudioChunk, Transcript
+from .events import AudioChunk, Hypothesis, Transcript
 from .recognizer import Recognizer, join_transcripts
 
 STRATEGIES = ("open", "constrained", "corrected", "hybrid", "domain")
@@ -166,9 +166,12 @@ class Hybrid(_Streaming):
         second = join_transcripts(fallback, self.source)
         if self._judge is None:
             if first.text and first.confidence >= self.min_confidence:
-                return first
-            return second if second.text else first
-        return self._choose(first, second, self._judge)
+                chosen = first
+            else:
+                chosen = second if second.text else first
+        else:
+            chosen = self._choose(first, second, self._judge)
+        return with_other_reading(chosen, second if chosen is first else first)
 
     @staticmethod
     def _choose(first: Transcript, second: Transcript, judge: Judge) -> Transcript:
@@ -230,6 +233,31 @@ def meaning_chooser(judge: Judge, recognizer_weight: float = RECOGNIZER_WEIGHT) 
         return replace(transcript, text=best.text, confidence=best.score)
 
     return choose
+
+
+def with_other_reading(chosen: Transcript, other: Transcript) -> Transcript:
+    """``chosen`` carrying ``other``'s readings as alternatives after its own, so what the
+    losing recognizer heard (a warning sign the constrained grammar has no word for) still
+    reaches the skill."""
+    readings = [
+        Hypothesis(chosen.text, chosen.confidence),
+        *chosen.alternatives[1:],
+        Hypothesis(other.text, other.confidence),
+        *other.alternatives[1:],
+    ]
+    seen: set[str] = set()
+    unique = []
+    for reading in readings:
+        if reading.text and reading.text not in seen:
+            seen.add(reading.text)
+            unique.append(reading)
+    if len(unique) < 2:
+        return chosen
+    return replace(
+        chosen,
+        alternatives=tuple(unique),
+        partials=tuple(dict.fromkeys((*chosen.partials, *other.partials))),
+    )
 
 
 def vocabulary_grammar(sentences: Iterable[str]) -> list[str]:

@@ -235,8 +235,9 @@ def cautioned(response: Response) -> bool:
 
 def judge(question: Question, response: Response) -> bool | None:
     """Question-set items: right intent and slots; off-topic: nothing answered; red-flag
-    questions: the caution (or a confirmation), with the expected intent or the "see a doctor"
-    answer. ``None`` for red-flag-set items, which are scored on the caution alone."""
+    questions: the caution (or a confirmation), with the expected intent, the "see a doctor"
+    answer, or alone (it says what to do). ``None`` for red-flag-set items, which are scored on
+    the caution alone."""
     if question.kind != "question":
         return None
     if question.out_of_domain:
@@ -244,7 +245,7 @@ def judge(question: Question, response: Response) -> bool | None:
     if question.red_flag:
         if not cautioned(response):
             return False
-        if response.kind == "confirm" or response.intent == "when_doctor":
+        if response.kind == "confirm" or response.intent in {"when_doctor", "fallback"}:
             return True
     slots = dict(response.slots)
     return response.intent == question.intent and all(slots.get(k) == v for k, v in question.slots)

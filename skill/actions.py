@@ -16,11 +16,21 @@ from .matcher import IntentMatch
 from .replies import Replies
 from .response import Kind, Response
 from .vocabulary import ROUTINE_ONLY, Action, Control
+from .warning_signs import Sign
 
 # "How long does that last?" after these topics has an answer of its own.
 _HOW_LONG = {"treatment.ice_heat": "treatment.ice_heat", "recovery": "spasm_duration"}
 
 Handler = Callable[[str, IntentMatch], Response]
+
+
+@dataclass(frozen=True)
+class PendingConfirmation:
+    """A warning sign possibly heard and asked about: what was said, and which signs."""
+
+    transcript: str
+    signs: tuple[Sign, ...]
+    rest: str  # what else was asked (``SafetyCheck.rest``)
 
 
 @dataclass
@@ -32,6 +42,7 @@ class DialogueState:
     last_spoken: str | None = None
     pending_routine: str | None = None  # the routine to start on "yes" (after a caution)
     pending_options: tuple[IntentMatch, ...] = ()  # the readings a clarification offered
+    pending_confirmation: PendingConfirmation | None = None  # "did you say ...?" was asked
     red_flag_seen: bool = False
     in_routine: bool = False
 

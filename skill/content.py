@@ -6,6 +6,9 @@
 * ``suggestions``: curated example questions offered when a question cannot be answered;
 * ``actions``: what each dialogue action does, in words a clarifying question can offer;
 * ``prompts``: the conversation's own lines, with ``{placeholders}``;
+* ``warning_signs``: for each of the article's warning signs (``skill.warning_signs.Sign``), how
+  a caution names it, what to do about it, and the question asked when it was only possibly
+  heard (``WarningSign``);
 * ``routine``: what the coach says while it guides a routine (``RoutineScript``).
 
 No spoken sentence lives in Python code; this module checks that every one the code needs is
@@ -20,12 +23,22 @@ from pathlib import Path
 
 from .errors import DataError
 from .vocabulary import ACTIONS
+from .warning_signs import Sign
 from .yamlfile import LineDict, Problems, load_yaml
 
 MAX_SPOKEN_WORDS = 40
 
 _ANSWER_KEYS = {"sources", "text", "more", "related", "ask"}
-_FILE_KEYS = {"sections", "answers", "suggestions", "actions", "prompts", "routine"}
+_FILE_KEYS = {
+    "sections",
+    "answers",
+    "suggestions",
+    "actions",
+    "prompts",
+    "routine",
+    "warning_signs",
+}
+_SIGN_KEYS = {"heard", "advice", "confirm"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,15 @@ class RoutineScript:
 
 
 @dataclass(frozen=True)
+class WarningSign:
+    """What is said about one warning sign."""
+
+    heard: str  # how a caution names it: "You mentioned {heard}."
+    advice: str  # what to do about it
+    confirm: str  # the question when it was only possibly heard
+
+
+@dataclass(frozen=True)
 class Content:
     sections: tuple[str, ...]
     answers: Mapping[str, Answer]
@@ -92,6 +114,7 @@ class Content:
     actions: Mapping[str, str]
     prompts: Mapping[str, str]
     routine: RoutineScript
+    warning_signs: Mapping[Sign, WarningSign]
 
     def prompt(self, key: str, **values: str) -> str:
         """A conversation prompt with its ``{placeholders}`` filled in."""
@@ -102,6 +125,9 @@ class Content:
             return text
 
 
+# The answer whose article sections a caution that stands alone cites (when there is one).
+CAUTION_SOURCE = "red_flags"
+
 REQUIRED_PROMPTS = (
     "welcome",
     "disclaimer_once",
@@ -111,7 +137,11 @@ REQUIRED_PROMPTS = (
     "source_line",
     "stopped_speaking",
     "red_flag",
+    "red_flag_heard",
     "red_flag_routine",
+    "confirm_several",
+    "confirm_declined",
+    "confirm_declined_routine",
     "nothing_to_repeat",
     "no_more",
     "goodbye",
@@ -159,6 +189,7 @@ def load_content(path: Path) -> Content:
         if key not in prompts and "prompts" in top:
             problems.add(path, top.line_of("prompts"), f"missing prompt {key!r}")
     routine = _routine_script(problems, path, top)
+    warning_signs = _warning_signs(problems, path, top)
     problems.raise_if_any()
     assert routine is not None  # every problem that leaves it None was reported above
     return Content(
@@ -168,7 +199,46 @@ def load_content(path: Path) -> Content:
         actions=actions,
         prompts=prompts,
         routine=routine,
+        warning_signs=warning_signs,
     )
+
+
+def _warning_signs(problems: Problems, path: Path, top: LineDict) -> dict[Sign, WarningSign]:
+    """Every sign, each with what a caution says and what a confirmation asks."""
+    raw = problems.expect_mapping(
+        path, top.get("warning_signs", LineDict()), top.line_of("warning_signs"), "warning_signs"
+    )
+    signs: dict[Sign, WarningSign] = {}
+    if raw is None:
+        return signs
+    for key in sorted(set(raw) - {str(sign) for sign in Sign}):
+        problems.add(path, raw.line_of(key), f"warning_signs: unknown sign {key!r}")
+    for sign in Sign:
+        if sign not in raw:
+            problems.add(
+                path, top.line_of("warning_signs"), f"warning_signs: missing {str(sign)!r}"
+            )
+            continue
+        body = problems.expect_mapping(path, raw[sign], raw.line_of(sign), f"warning sign {sign}")
+        if body is None or not problems.check_keys(
+            path, body, _SIGN_KEYS, _SIGN_KEYS, f"warning sign {sign}"
+        ):
+            continue
+        lines = {
+            key: problems.expect_text(path, body[key], body.line_of(key), f"{sign}.{key}")
+            for key in sorted(_SIGN_KEYS)
+        }
+        for key, text in lines.items():
+            if text is not None and _words(text) > MAX_SPOKEN_WORDS:
+                problems.add(
+                    path,
+                    body.line_of(key),
+                    f"{sign}.{key} has {_words(text)} words; keep it to {MAX_SPOKEN_WORDS}",
+                )
+        heard, advice, confirm = lines["heard"], lines["advice"], lines["confirm"]
+        if heard is not None and advice is not None and confirm is not None:
+            signs[sign] = WarningSign(heard, advice, confirm)
+    return signs
 
 
 def _answers(

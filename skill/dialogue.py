@@ -2,9 +2,12 @@
 
 It owns the conversation's state: the current topic (so "tell me more", "what else" and "how
 long does that last?" resolve against it), the last thing said (so "repeat" repeats it exactly),
-and a pending question (a clarification, a routine choice, or a yes after a caution). Safety comes
-first: any red-flag symptom gets the article's "see a doctor" advice before anything else, and no
-routine starts on top of one without that caution.
+and a pending question (a clarification, a routine choice, a yes after a caution, or "did you
+say ...?" about a warning sign). Safety comes first (``skill.safety`` judges every hypothesis
+the recognizer had): a warning sign heard for certain gets the caution, naming it and saying
+what to do, before anything else, and no routine starts on top of one without that caution; a
+sign only possibly heard is asked back in one short question, and "yes" gives the caution and
+then the answer to what was asked, "no" the answer alone.
 
 What each action does lives in ``skill.actions``; how responses are worded in ``skill.replies``.
 """
@@ -13,20 +16,21 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from audio.events import Transcript
 
 from . import matcher as matching
-from .actions import Actions, DialogueState
+from .actions import Actions, DialogueState, PendingConfirmation
 from .data import SkillData
 from .matcher import IntentMatch, Matcher
 from .matcher_cache import load_matcher
 from .replies import Replies
 from .response import Kind, Response
-from .safety import detect_red_flags
+from .safety import check
 from .text import has_content
 from .vocabulary import ROUTINE_ONLY, Action, Control
+from .warning_signs import Sign
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -72,13 +76,14 @@ class DialogueManager:
 
         ``heard`` is what the recognizer made of the utterance when it was spoken: its other
         readings (``alternatives``) are judged by meaning when ``text`` itself means nothing
-        the skill can answer.
+        the skill can answer, and every hypothesis it had (alternatives and partials) is
+        judged for warning signs.
         """
         transcript = " ".join(text.split())[:MAX_INPUT_CHARS]
         self._state.in_routine = in_routine
         if heard is not None and len(heard.alternatives) > 1:
             transcript = self._best_reading(transcript, heard, in_routine)
-        response = self._respond(transcript, in_routine)
+        response = self._respond(transcript, in_routine, heard)
         if response.intent != Control.REPEAT and response.text:
             self._state.last_spoken = response.speech
         _LOGGER.debug("%r -> %s (%.2f)", transcript, response.intent, response.confidence)
@@ -86,22 +91,43 @@ class DialogueManager:
 
     # -- resolving what was meant ------------------------------------------------------------
 
-    def _respond(self, transcript: str, in_routine: bool) -> Response:
-        flags = detect_red_flags(transcript)
-        if flags is None and not has_content(transcript):
+    def _respond(self, transcript: str, in_routine: bool, heard: Transcript | None) -> Response:
+        pending, self._state.pending_confirmation = self._state.pending_confirmation, None
+        if pending is not None:
+            answered = self._confirmed(transcript, pending, in_routine)
+            if answered is not None:
+                return answered
+        safety = check(transcript, heard)
+        if safety.certain:
+            return self._answer(transcript, in_routine, safety.certain, safety.rest)
+        if safety.possible:
+            # Neither silent nor a guess: ask, and answer what was asked once the person says.
+            self._state.pending_confirmation = PendingConfirmation(
+                transcript, safety.possible, safety.rest
+            )
+            self._state.pending_options = ()
+            confidence = heard.confidence if heard is not None else 1.0
+            return self.replies.confirm(transcript, safety.possible, confidence)
+        if not has_content(transcript):
             # A lone "the" or "so" from the recognizer never starts, stops or changes anything.
             if in_routine:
                 return self.replies.prompt(transcript, "empty_input", "empty", kind=Kind.CONTROL)
             return self.replies.prompt(transcript, "empty_input", "empty")
+        return self._answer(transcript, in_routine, ())
+
+    def _answer(
+        self, transcript: str, in_routine: bool, signs: tuple[Sign, ...], rest: str = ""
+    ) -> Response:
+        """What ``transcript`` asks for, after the caution for ``signs`` if there are any.
+        ``rest`` is the transcript without the words about a sign: when it reads more surely,
+        the answer is to it."""
         ranked = self._rank(transcript, in_routine)
-        if flags is not None and not self._sure(ranked):
-            # A symptom told alongside a request ("start the desk break, my arm is weak") must
-            # not drown the request: if the whole is unclear, the request is read on its own.
-            question = flags.question_in(transcript)
-            if has_content(question) and self._sure(alone := self._rank(question, in_routine)):
-                ranked = alone
-        response = self._resolve(transcript, ranked, flagged=flags is not None)
-        if flags is None:
+        if rest and rest != transcript:
+            other = self._rank(rest, in_routine)
+            if other and (not ranked or other[0].confidence > ranked[0].confidence):
+                ranked = other
+        response = self._resolve(transcript, ranked)
+        if not signs:
             return response
         if response.control is not None:
             # A symptom outranks steering: the routine stops and the caution comes first.
@@ -109,9 +135,37 @@ class DialogueManager:
                 transcript, IntentMatch("when_doctor", 0.0), "when_doctor"
             )
         self._state.red_flag_seen = True
+        if response.kind is Kind.CLARIFY:
+            # "Did you mean ...?" after a caution asks about nothing that matters now.
+            self._state.pending_options = ()
+            response = replace(response, kind=Kind.FALLBACK)
         if response.kind is Kind.ROUTINE:
             self._state.pending_routine = response.routine
-        return self.replies.caution(response, flags.reasons)
+        return self.replies.caution(response, signs)
+
+    def _confirmed(
+        self, transcript: str, pending: PendingConfirmation, in_routine: bool
+    ) -> Response | None:
+        """The answer to "did you say ...?": yes, the caution and then the answer to what was
+        asked; no, that answer alone. None when the reply is neither (it is a new turn)."""
+        ranked = self.matcher.rank(transcript)
+        top = ranked[0] if ranked else None
+        if top is None or top.confidence < self.thresholds.answer:
+            return None
+        if top.intent == Control.REPEAT:
+            self._state.pending_confirmation = pending  # still waiting for the answer
+            return None
+        if top.intent == Action.YES:
+            return self._answer(pending.transcript, in_routine, pending.signs, pending.rest)
+        if top.intent == Action.NO:
+            response = self._answer(pending.transcript, in_routine, (), pending.rest)
+            if response.kind in {Kind.FALLBACK, Kind.CLARIFY}:
+                # Nothing else clearly asked: say so rather than "I can't answer that" or "did
+                # you mean ...?" about words that were misheard.
+                self._state.pending_options = ()
+                return self.replies.declined(transcript, in_routine)
+            return response
+        return None
 
     def _rank(self, transcript: str, in_routine: bool) -> list[IntentMatch]:
         if in_routine:
@@ -124,7 +178,7 @@ class DialogueManager:
             ranked = [m for m in ranked if m.intent not in ROUTINE_ONLY or m is ranked[0]]
         return ranked
 
-    def _resolve(self, transcript: str, ranked: list[IntentMatch], flagged: bool) -> Response:
+    def _resolve(self, transcript: str, ranked: list[IntentMatch]) -> Response:
         pending, self._state.pending_options = self._state.pending_options, ()
         top = ranked[0] if ranked else None
         if pending and top is not None and top.intent in {Action.YES, Action.NO}:
@@ -132,10 +186,6 @@ class DialogueManager:
                 return self._actions.run(transcript, pending[0])
             return self.replies.prompt(transcript, "start_over", "no")
         if top is None or top.confidence < self.thresholds.answer:
-            if flagged:
-                return self.replies.answer(
-                    transcript, IntentMatch("when_doctor", 0.0), "when_doctor"
-                )
             near = [m for m in ranked if m.confidence >= self.thresholds.answer * NEAR_FACTOR]
             return self.replies.fallback(transcript, near, top.confidence if top else 0.0)
         second = next((m for m in ranked[1:] if self._differs(top, m)), None)

@@ -7,13 +7,14 @@ never fragments of template sentences, so they are sentences a person would say.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from .content import Content
+from .content import CAUTION_SOURCE, Content
 from .intents import IntentSet
 from .matcher import IntentMatch
 from .response import Kind, Response
+from .warning_signs import Sign
 
 
 class Replies:
@@ -77,14 +78,64 @@ class Replies:
             {"option1": self.ask_for(top), "option2": self.ask_for(second)},
         )
 
-    def caution(self, response: Response, reasons: tuple[str, ...]) -> Response:
-        """ "See a doctor" before anything else; a routine waits for a yes instead of starting."""
-        caution = self.content.prompt("red_flag")
-        if response.kind is Kind.ROUTINE:
+    def caution(self, response: Response, signs: Sequence[Sign]) -> Response:
+        """The caution first, naming what was heard and what to do, then the answer if there is
+        one; a routine waits for a yes instead of starting, and a routine control waits too."""
+        caution = self.caution_text(signs)
+        flags = tuple(str(sign) for sign in signs)
+        if response.kind in {Kind.ROUTINE, Kind.CAUTION}:
+            # A routine asked for (a caution already is one held back after an earlier sign).
             text = f"{caution} {self.content.prompt('red_flag_routine')}"
-            return replace(response, text=text, kind=Kind.CAUTION, routine=None, red_flags=reasons)
-        kind = Kind.CAUTION if response.kind in {Kind.ANSWER, Kind.FALLBACK} else response.kind
-        return replace(response, text=f"{caution} {response.text}", red_flags=reasons, kind=kind)
+            return replace(response, text=text, kind=Kind.CAUTION, routine=None, red_flags=flags)
+        if response.kind in {Kind.FALLBACK, Kind.CONTROL} or response.control is not None:
+            # Nothing to answer, or a control that a warning sign overrides: the caution alone,
+            # citing where the article gives the warning signs.
+            cited = self.content.answers.get(CAUTION_SOURCE)
+            sources = cited.sources if cited is not None else ()
+            return replace(
+                response,
+                text=caution,
+                kind=Kind.CAUTION,
+                control=None,
+                sources=sources,
+                source_line=(
+                    self.content.prompt("source_line", sections=", ".join(sources))
+                    if sources
+                    else ""
+                ),
+                red_flags=flags,
+            )
+        kind = Kind.CAUTION if response.kind is Kind.ANSWER else response.kind
+        return replace(response, text=f"{caution} {response.text}", red_flags=flags, kind=kind)
+
+    def caution_text(self, signs: Sequence[Sign]) -> str:
+        """ "You mentioned weakness in your arm or hand." and what to do about it."""
+        lines = [self.content.warning_signs[sign] for sign in signs]
+        heard = self.content.prompt("red_flag_heard", signs=_join([s.heard for s in lines]))
+        if len(lines) == 1:
+            return f"{heard} {lines[0].advice}"
+        return f"{heard} {self.content.prompt('red_flag')}"
+
+    def confirm(self, transcript: str, signs: Sequence[Sign], confidence: float) -> Response:
+        """One short question naming the sign that was possibly heard."""
+        lines = [self.content.warning_signs[sign] for sign in signs]
+        if len(lines) == 1:
+            text = lines[0].confirm
+        else:
+            text = self.content.prompt("confirm_several", signs=_join([s.heard for s in lines]))
+        return Response(
+            transcript=transcript,
+            intent="confirm",
+            confidence=confidence,
+            text=text,
+            kind=Kind.CONFIRM,
+            possible_red_flags=tuple(str(sign) for sign in signs),
+        )
+
+    def declined(self, transcript: str, in_routine: bool) -> Response:
+        """ "No" to a confirmation about something that asked nothing else."""
+        key = "confirm_declined_routine" if in_routine else "confirm_declined"
+        return self.prompt(transcript, key, "no")
 
     def answer_key(self, match: IntentMatch) -> str | None:
         intent = self._intents.intents.get(match.intent)
@@ -103,3 +154,10 @@ class Replies:
     def ask_for_answer(self, key: str) -> str:
         answer = self.content.answers.get(key)
         return answer.ask if answer is not None else ""
+
+
+def _join(parts: Sequence[str]) -> str:
+    """ "a", "a, and b", "a, b, and c": the list as said aloud."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + f", and {parts[-1]}"

@@ -38,7 +38,8 @@ class Response:
     sources: tuple[str, ...] = ()
     source_line: str = ""  # the sources as said aloud
     slots: Mapping[str, str] = field(default_factory=dict)
-    red_flags: tuple[str, ...] = ()
+    red_flags: tuple[str, ...] = ()  # warning signs heard for certain: a caution came first
+    possible_red_flags: tuple[str, ...] = ()  # warning signs possibly heard: asked about
     routine: str | None = None
     control: str | None = None
     end_session: bool = False

@@ -1,99 +1,368 @@
-"""Red-flag detection: symptoms that must get "see a doctor" before anything else.
+"""Red-flag detection over everything the recognizer heard: certain, or possible and asked about.
 
-The article advises seeing a doctor for weakness, numbness or fever without a clear trigger, and
-for persistent or severe pain; trauma such as whiplash or a fall is a cause it names for urgent
-care. Detection is deliberately simple and generous: a missed red flag costs far more than an
-extra caution. Questions *about* symptoms ("what are the warning signs?") are not red flags.
+The article advises seeing a doctor for weakness, numbness or fever without a clear trigger, for
+severe or lasting pain, and after trauma such as a fall, an accident or whiplash (the signs and
+their everyday wordings are in ``skill.warning_signs``). A missed red flag costs far more than
+an extra question, so every hypothesis is judged, not only the chosen transcript:
+
+* a sign spelled out in the chosen transcript is **certain**: the caution comes first;
+* a sign found only in a weaker hypothesis (the recognizer's alternatives), only in a partial
+  result seen while the person spoke, or only by how a word sounds ("week" for "weak") is
+  **possible**: the dialogue asks before acting on it.
+
+Negated signs ("no numbness", "i didn't have an accident") and questions *about* signs ("what
+does tingling in the hands mean") raise nothing; a sign the chosen transcript rules out that
+way is not raised again by a weaker hypothesis, and a weaker hypothesis adds nothing where its
+words are the chosen transcript's own.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
-_LIMB = r"(?:arms?|hands?|fingers?|shoulders? and arms?|wrists?)"
+from audio.events import Transcript
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "arm or hand weakness",
-        re.compile(
-            r"\b(?:weak(?:ness)?|(?:can'?t|cannot|can not|unable to) (?:grip|lift|hold|raise|move)"
-            r"|(?:los(?:ing|t)|lose) (?:my )?(?:grip|strength))\b"
-            rf".*\b{_LIMB}\b"
-            rf"|\b{_LIMB}\b.*\b(?:weak(?:ness)?|giving way|no strength)\b"
-            r"|\b(?:my )?grip (?:is|feels|has) (?:gone |got |become )?weak"
-        ),
-    ),
-    (
-        "numbness or tingling in the arms or hands",
-        re.compile(
-            r"\bnumb(?:ness)?\b|\bpins and needles\b"
-            rf"|\b(?:tingl\w*)\b.*\b{_LIMB}\b|\b{_LIMB}\b.*\b(?:tingl\w*)\b"
-        ),
-    ),
-    ("fever", re.compile(r"\bfever(?:ish)?\b|\b(?:high )?temperature\b|\bchills\b")),
-    (
-        "a recent accident, fall or injury",
-        re.compile(
-            r"\b(?:i|i've|ive|i have|just|was|got|been)\b.*\b(?:fell|fall(?:en)?|crash(?:ed)?|"
-            r"accident|hit|injured|whiplash|tackled|knocked)\b"
-            r"|\b(?:car|bike|sports?|skiing|football) (?:accident|crash|injury)\b"
-            r"|\b(?:after|since) (?:a|my|the|that) (?:\w+ )?(?:fall|accident|crash|injury)\b"
-        ),
-    ),
-    (
-        "severe or worsening pain",
-        re.compile(
-            r"\b(?:severe|excruciating|unbearable|agony|agonizing|worst|intense|extreme|terrible)\b"
-            r"|\b(?:getting|got|growing) (?:much )?worse\b|\bworsening\b|\bworse and worse\b"
-            r"|\b(?:won'?t|doesn'?t|isn'?t) "
-            r"(?:go(?:ing)? away|stop(?:ping)?|improv\w*|get(?:ting)? better)\b"
-        ),
-    ),
-)
+from .sounds import Respelling, SoundAlike
+from .warning_signs import PATTERNS, SOUND_TARGETS, Pattern, Sign, normalize
 
-# Asking what the warning signs are is a question, not a report of a symptom.
-_ABOUT_SYMPTOMS = re.compile(
-    r"^(?:what|which|when|are there|tell me)\b.*\b(?:warning|danger|alarming|serious|red flag|"
-    r"symptoms|signs|worry)\b"
-)
-_NEGATED = re.compile(r"\b(?:no|without|never|don'?t have|haven'?t had)\s+$")
+__all__ = ["Certainty", "Finding", "SafetyCheck", "Sign", "Source", "check", "signs_in"]
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Certainty(StrEnum):
+    CERTAIN = "certain"
+    POSSIBLE = "possible"
+
+
+class Source(StrEnum):
+    """Which hypothesis a sign was found in."""
+
+    TRANSCRIPT = "transcript"  # the chosen transcript (or the typed text)
+    ALTERNATIVE = "alternative"  # one of the recognizer's other readings
+    PARTIAL = "partial"  # a partial result seen while the person spoke
 
 
 @dataclass(frozen=True)
-class RedFlag:
-    """What was mentioned, in words the caution can repeat back."""
-
-    reasons: tuple[str, ...]
-    # Where each symptom was said in the text (start, end): the rest is the question, if any.
-    spans: tuple[tuple[int, int], ...] = ()
-
-    def question_in(self, text: str) -> str:
-        """``text`` without the words that reported the symptoms."""
-        kept, last = [], 0
-        for start, end in sorted(self.spans):
-            kept.append(text[last:start])
-            last = max(last, end)
-        kept.append(text[last:])
-        return " ".join(" ".join(kept).split())
+class Finding:
+    sign: Sign
+    certainty: Certainty
+    source: Source
+    words: str  # the words that raised it, as heard (respelled when found by sound)
+    by_sound: bool = False
 
 
-def detect_red_flags(text: str) -> RedFlag | None:
-    """Return the red flags mentioned in ``text``, or None."""
-    lowered = text.lower().replace("’", "'")
-    if _ABOUT_SYMPTOMS.search(lowered) and not re.search(r"\b(?:i|my|me)\b", lowered):
-        return None
-    reasons = []
-    spans = []
-    for reason, pattern in _PATTERNS:
-        match = pattern.search(lowered)
-        if match is None:
+@dataclass(frozen=True)
+class SafetyCheck:
+    """Every sign found, and what the dialogue should make of them. ``rest`` is the chosen
+    transcript without the words that told of a sign: what else was asked ("my arm is numb,
+    what causes spasms" asks "what causes spasms")."""
+
+    findings: tuple[Finding, ...] = ()
+    rest: str = ""
+
+    @property
+    def certain(self) -> tuple[Sign, ...]:
+        return self._signs(Certainty.CERTAIN)
+
+    @property
+    def possible(self) -> tuple[Sign, ...]:
+        """Signs only possibly heard (none that is also certain)."""
+        certain = set(self.certain)
+        return tuple(s for s in self._signs(Certainty.POSSIBLE) if s not in certain)
+
+    def _signs(self, certainty: Certainty) -> tuple[Sign, ...]:
+        found = {f.sign for f in self.findings if f.certainty is certainty}
+        return tuple(sign for sign in Sign if sign in found)
+
+    def summary(self) -> str:
+        parts = [
+            f"{f.sign}:{f.certainty}:{f.source}{':sound' if f.by_sound else ''} {f.words!r}"
+            for f in self.findings
+        ]
+        return "; ".join(parts) or "none"
+
+
+# -- negation and questions about signs --------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Close negations: they cover only the next few words ("no chills or sweats").
+_SHORT_NEGATIONS = _words("no without none nothing never nor neither free")
+# Negated verbs reach a little further ("i didn't have an accident", "i wasn't hurt in any crash").
+_VERB_NEGATIONS = _words(
+    "not dont doesnt didnt havent hasnt hadnt isnt arent wasnt werent aint nt "
+    "wont wouldnt shouldnt cant cannot couldnt"
+)
+_SHORT_REACH, _VERB_REACH = 3, 5
+_NOT_DENIALS = _words("stop help")
+# Right before a sign: "any" only comes with a denial or a question; "know" is a misheard "no".
+_RIGHT_BEFORE = _words("any know")
+# Words a denial reaches across ("i haven't had any falls", "i wasn't hurt in any crash"); any
+# other word ends its reach ("it won't need a car accident" denies nothing).
+_CARRY_DENIAL = _words(
+    "have has had got get getting gotten feel feeling felt notice noticed noticing seen see "
+    "been be being experience experienced experiencing suffer suffered suffering think seem "
+    "seems hurt injured involved running run in a an any the my some real really sign signs "
+    "of or nor too so very much it that from with by at all even "
+    "numbness numb tingling weakness weak fever chills sweats sweating pins needles accident "
+    "accidents fall falls crash injury injuries"
+)
+_CANNOT = _words("cant cannot couldnt unable")
+# "never had pain this bad" is a comparison, not a denial.
+_COMPARISON = _words("this that so such as")
+
+# How a question about a sign begins (not "might" or "may": a recognizer makes them of "my").
+_QUESTION_START = re.compile(
+    r"^(?:what|whats|which|when|whens|why|whys|how|hows|who|where|is|isnt|are|arent|does|"
+    r"doesnt|do|can|could|would|should|will|tell me|explain|define|describe|whether|"
+    r"in what|at what|according)\b"
+)
+# First-person words that tie a sign to the speaker ("my arm", "i've got"), unlike "my neck"
+# (the topic of every question here) or "should i" (the asker, not a report).
+_FIRST_PERSON = re.compile(
+    r"\b(?:im|ive|id|mine|myself|me)\b"
+    r"|\bmy\b(?! (?:\w+ )?(?:neck|necks|spasm|spasms|pain|posture|doctor|gp|muscles?|"
+    r"head|shoulders|back)\b)"
+    r"|\bi\b(?! (?:should|need|see|go|do|use|try|take|worry|know|tell|stop|prevent|treat|"
+    r"get rid|ask|call|expect|avoid|be|look|put|apply|wait|help)\b)"
+)
+# The asker, not a report: "should i", "tell me", and a last "me" after "does" (a misheard
+# "mean": "what does tingling in the hands me").
+_ASKING = re.compile(
+    r"\b(?:should|do|can|could|would|will|shall|must|might|may|did) i\b"
+    r"|\b(?:tell|give|help|show|let|explain to|remind) me\b"
+    r"|\b(?:does|do|did|would|could|can|might|will) (?:\w+ ){0,8}me$"
+)
+
+
+# What a sign means, how much it matters or what it causes: a question about it, even when the
+# recognizer lost the question word ("his fever a warning sign", "kim whiplash cause neck pain").
+_SIGNIFICANCE = re.compile(
+    r"\b(?:warning signs?|a sign of|red flags?|reason to (?:see|worry|call|go)|an emergency|"
+    r"(?:is|be|how) (?:\w+ )?(?:serious|dangerous)|worry about|count as|cause|causes|"
+    r"a cause of|lead to|leads to)\b|\bmean$"
+    # Anyone's body, not the speaker's: "can falling over hurt your neck".
+    r"|\byour (?:\w+ )?(?:neck|hand|hands|arm|arms|head|fingers|back|shoulders?|body|spine)\b"
+)
+# "... is that a warning sign?" asks about what was just told: a report.
+_ANAPHORA = re.compile(
+    r"\b(?:is|could|does|would|can|might|will) (?:that|this|these|those)\b"
+    r"|\b(?:cause|causes|causing|mean|means) (?:that|this|it|these)\b"
+)
+
+
+def is_about(text: str) -> bool:
+    """Whether ``text`` (normalized) asks about warning signs rather than reporting one: a
+    question, or words about what a sign means, with nothing tying a sign to the speaker."""
+    if _FIRST_PERSON.search(_ASKING.sub(" ", text)) is not None:
+        return False
+    if _QUESTION_START.search(text):
+        return True
+    return _SIGNIFICANCE.search(text) is not None and _ANAPHORA.search(text) is None
+
+
+def negated(text: str, start: int) -> bool:
+    """Whether a negation right before ``start`` denies what follows: nothing but words that
+    carry a denial over ("have", "any", "been in") may stand between them."""
+    before = text[:start].split()
+    for distance, word in enumerate(reversed(before[-_VERB_REACH:])):
+        between = before[len(before) - distance :]
+        if word in _RIGHT_BEFORE and distance == 0:
+            return True
+        if word in _SHORT_NEGATIONS and distance < _SHORT_REACH:
+            if word == "never" and _COMPARISON & set(between):
+                return False  # "never had pain this bad" compares
+            # "can't turn my head without screaming": the screaming happens.
+            return not (word == "without" and _CANNOT & set(before[: len(before) - distance]))
+        if word in _VERB_NEGATIONS:
+            # "can't stop shivering" reports the shivering.
+            return not (between and between[0] in _NOT_DENIALS)
+        if word not in _CARRY_DENIAL:
+            return False
+    return False
+
+
+# -- finding signs in one text ----------------------------------------------------------------
+
+# Targets common look-alikes are respelled into ("a week", "i feel"): by sound, they count only
+# inside a phrase that says more, never as the lone word.
+_PHRASE_ONLY = frozenset({"weak", "weaker", "fell", "fall", "cant", "numb"})
+_SOUNDS = SoundAlike(SOUND_TARGETS)
+
+
+@dataclass(frozen=True)
+class Hit:
+    sign: Sign
+    words: str
+    by_sound: bool = False
+    span: tuple[int, int] | None = None  # where in the normalized text (spelled hits)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The signs one text raises, and those it mentions but rules out (denied, or asked about)."""
+
+    hits: tuple[Hit, ...]
+    ruled_out: frozenset[Sign]
+    rest: str = ""
+
+    @property
+    def signs(self) -> frozenset[Sign]:
+        return frozenset(hit.sign for hit in self.hits)
+
+
+# Marks where a partial result was cut: nothing that needs the utterance's end ("it gets worse"
+# and no more) matches there, since more was still to come ("... when i look down").
+_CUT = " ~"
+
+
+def signs_in(text: str, by_sound: bool = True, finished: bool = True) -> Reading:
+    """The warning signs ``text`` reports, by spelling and (with ``by_sound``) by sound;
+    ``finished`` is False for a partial result."""
+    words = normalize(text) + ("" if finished else _CUT)
+    about = is_about(words)
+    hits: list[Hit] = []
+    ruled_out: set[Sign] = set()
+    for pattern, match in _matches(words):
+        if about or negated(words, match.start()):
+            ruled_out.add(pattern.sign)
+        else:
+            hits.append(Hit(pattern.sign, match.group(), span=match.span()))
+    if by_sound:
+        spelled = {hit.sign for hit in hits}
+        hits.extend(hit for hit in _by_sound(words.split(), about) if hit.sign not in spelled)
+    return Reading(
+        _unique(hits),
+        frozenset(ruled_out - {hit.sign for hit in hits}),
+        _rest(words, [hit.span for hit in hits if hit.span is not None]),
+    )
+
+
+# The words before a sign that belong with it ("my left arm is numb").
+_SUBJECT = _words(
+    "my his her their the a an both one left right i im ive id its it is are feel feels "
+    "have has got been keep keeps am was were"
+)
+_REST_REACH = 3
+
+
+def _rest(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` without the words of ``spans``, each widened back over its subject ("my arm is
+    numb"), up to a few words and never past the start of a clause or a question."""
+    if not spans:
+        return text
+    drop = [False] * len(text)
+    for start, end in spans:
+        words_before = text[:start].split()
+        reach = 0
+        while reach < min(_REST_REACH, len(words_before)):
+            if words_before[-1 - reach] not in _SUBJECT:
+                break
+            reach += 1
+        begin = len(" ".join(words_before[: len(words_before) - reach]))
+        for index in range(begin, end):
+            drop[index] = True
+    kept = "".join(c if not gone else " " for c, gone in zip(text, drop, strict=True))
+    return " ".join(kept.split())
+
+
+def _matches(text: str) -> Iterator[tuple[Pattern, re.Match[str]]]:
+    for pattern in PATTERNS:
+        for match in pattern.regex.finditer(text):
+            yield pattern, match
+
+
+def _by_sound(words: Sequence[str], about: bool) -> Iterator[Hit]:
+    if about:
+        return
+    respelled = _SOUNDS.respell(words)
+    if not respelled.changed:
+        return
+    text = respelled.text
+    changed_spans = list(_changed_spans(respelled))
+    for pattern, match in _matches(text):
+        touched = [
+            word
+            for (start, end), word in changed_spans
+            if start < match.end() and match.start() < end
+        ]
+        if not touched:
+            continue  # found as spelled, and judged there
+        if pattern.loose and all(word in _PHRASE_ONLY for word in touched):
             continue
-        # Only a negation right before the symptom cancels it ("no numbness", not "not only
-        # sore but numb").
-        before = lowered[max(0, match.start() - 12) : match.start()]
-        if _NEGATED.search(before) and not re.search(r"\bbut\b", before):
+        if negated(text, match.start()):
             continue
-        reasons.append(reason)
-        spans.append(match.span())
-    return RedFlag(tuple(reasons), tuple(spans)) if reasons else None
+        span = respelled.heard_span(words, match.start(), match.end())
+        yield Hit(pattern.sign, match.group(), by_sound=True, span=span)
+
+
+def _changed_spans(respelled: Respelling) -> Iterator[tuple[tuple[int, int], str]]:
+    changed = {new for _, new in respelled.changed}
+    position = 0
+    for word in respelled.words:
+        if word in changed:
+            yield (position, position + len(word)), word
+        position += len(word) + 1
+
+
+def _unique(hits: list[Hit]) -> tuple[Hit, ...]:
+    seen: set[Sign] = set()
+    out = []
+    for hit in hits:
+        if hit.sign not in seen:
+            seen.add(hit.sign)
+            out.append(hit)
+    return tuple(out)
+
+
+# -- judging every hypothesis -----------------------------------------------------------------
+
+
+def check(text: str, heard: Transcript | None = None) -> SafetyCheck:
+    """The warning signs in ``text`` (the chosen transcript, or what was typed), and, when it
+    came from speech, in ``heard``'s alternatives and partial results."""
+    chosen = signs_in(text)
+    findings = [
+        Finding(
+            hit.sign,
+            Certainty.POSSIBLE if hit.by_sound else Certainty.CERTAIN,
+            Source.TRANSCRIPT,
+            hit.words,
+            hit.by_sound,
+        )
+        for hit in chosen.hits
+    ]
+    if heard is not None:
+        # What the best reading denied or asked about is not raised by a weaker one.
+        settled = chosen.signs | chosen.ruled_out
+        findings.extend(_weaker(heard, text, settled))
+    result = SafetyCheck(tuple(findings), chosen.rest)
+    if result.findings:
+        _LOGGER.info("warning signs in %r: %s", text, result.summary())
+    return result
+
+
+def _weaker(heard: Transcript, text: str, settled: frozenset[Sign]) -> Iterator[Finding]:
+    chosen = normalize(text)
+    found: set[Sign] = set(settled)
+    others = [(Source.ALTERNATIVE, h.text) for h in heard.alternatives]
+    others += [(Source.PARTIAL, p) for p in heard.partials]
+    for source, other in others:
+        if normalize(other) == chosen or not other.strip():
+            continue
+        for hit in signs_in(other, finished=source is not Source.PARTIAL).hits:
+            if not hit.by_sound and f" {hit.words} " in f" {chosen} ":
+                # The same words are in the chosen transcript, judged there with all around them
+                # ("tingling" at the base of the neck): a weaker reading adds nothing.
+                continue
+            if hit.sign not in found:
+                found.add(hit.sign)
+                yield Finding(hit.sign, Certainty.POSSIBLE, source, hit.words, hit.by_sound)

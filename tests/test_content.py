@@ -117,7 +117,7 @@ def test_prompt_fills_placeholders_and_tolerates_missing_ones(content: Content) 
 def answers_file(answer: str) -> str:
     """A complete answers file around ``answer``, the rest taken from the shipped file."""
     shipped = yaml.safe_load(ANSWERS.read_text(encoding="utf-8"))
-    rest = {key: shipped[key] for key in ("suggestions", "actions", "routine")}
+    rest = {key: shipped[key] for key in ("suggestions", "actions", "routine", "warning_signs")}
     prompts = "".join(f"  {key}: Some words.\n" for key in REQUIRED_PROMPTS)
     return (
         f'sections:\n  - "Causes of Neck Spasms"\nanswers:\n{answer}prompts:\n{prompts}'

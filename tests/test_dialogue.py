@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from audio.events import Hypothesis, Transcript
 from skill.app.ask import response_record
 from skill.data import SkillData
 from skill.dialogue import DialogueManager, Response
 from skill.matcher import Matcher
+from skill.warning_signs import Sign
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +29,13 @@ def dm(template: DialogueManager) -> DialogueManager:
 
 @pytest.fixture(scope="module")
 def caution(data: SkillData) -> str:
+    """How every caution begins: "You mentioned ..." (the sign it heard follows)."""
+    return data.content.prompts["red_flag_heard"].split("{signs}")[0]
+
+
+@pytest.fixture(scope="module")
+def routine_caution(data: SkillData) -> str:
+    """What a routine asked for after an earlier warning sign gets before it may start."""
     return data.content.prompt("red_flag")
 
 
@@ -173,11 +182,13 @@ def test_more_ways_of_reporting_red_flags_escalate(
     assert dm.handle(text).text.startswith(caution)
 
 
-def test_a_routine_after_a_red_flag_waits_for_yes(dm: DialogueManager, caution: str) -> None:
+def test_a_routine_after_a_red_flag_waits_for_yes(
+    dm: DialogueManager, caution: str, routine_caution: str
+) -> None:
     flagged, asked, agreed = say(dm, "my arm feels weak", "start the desk break", "yes")
     assert flagged.text.startswith(caution)
     assert asked.routine is None and asked.kind == "caution"
-    assert asked.text.startswith(caution)
+    assert asked.text.startswith(routine_caution)
     assert agreed.routine == "desk_break" and agreed.kind == "routine"
 
 
@@ -394,3 +405,114 @@ def test_the_json_record_answer_is_the_spoken_text_with_its_source(dm: DialogueM
     assert record["answer"] == response.speech
     assert record["answer"].endswith(f"Source: {', '.join(response.sources)}.")
     assert record["sources"] == list(response.sources)
+
+
+# -- warning signs possibly heard: asked back, then acted on ---------------------------------
+
+
+def test_a_certain_sign_gets_the_caution_first_naming_it(
+    dm: DialogueManager, data: SkillData
+) -> None:
+    response = dm.handle("my arm feels weak, should I use ice or heat")
+    weakness = data.content.warning_signs[Sign.WEAKNESS]
+    assert response.kind == "caution" and response.red_flags == ("weakness",)
+    assert response.text.startswith(data.content.prompt("red_flag_heard", signs=weakness.heard))
+    assert weakness.advice in response.text
+    answer = data.content.answers["treatment.ice_heat"].text
+    assert response.text.endswith(answer)
+
+
+def test_several_signs_are_named_together(dm: DialogueManager, data: SkillData) -> None:
+    response = dm.handle("my arm is numb and I have a fever")
+    signs = data.content.warning_signs
+    assert response.red_flags == ("numbness", "fever")
+    assert signs[Sign.NUMBNESS].heard in response.text and signs[Sign.FEVER].heard in response.text
+
+
+def test_a_caution_with_nothing_else_asked_stands_alone_with_its_source(
+    dm: DialogueManager, data: SkillData
+) -> None:
+    response = dm.handle("I fell down the stairs")
+    advice = data.content.warning_signs[Sign.INJURY].advice
+    assert response.kind == "caution" and response.text.endswith(advice)
+    assert response.sources == data.content.answers["red_flags"].sources
+
+
+def test_a_sign_heard_only_by_sound_is_asked_about(dm: DialogueManager, data: SkillData) -> None:
+    response = dm.handle("my hand feels week, should I use ice or heat")
+    assert response.kind == "confirm"
+    assert response.text == data.content.warning_signs[Sign.WEAKNESS].confirm
+    assert response.possible_red_flags == ("weakness",) and response.red_flags == ()
+
+
+def test_yes_to_the_question_gives_the_caution_then_the_answer(
+    dm: DialogueManager, data: SkillData, caution: str
+) -> None:
+    _, agreed = say(dm, "my hand feels week, should I use ice or heat", "yes")
+    assert agreed.kind == "caution" and agreed.red_flags == ("weakness",)
+    assert agreed.text.startswith(caution)
+    assert agreed.text.endswith(data.content.answers["treatment.ice_heat"].text)
+
+
+def test_no_to_the_question_gives_the_answer_alone(dm: DialogueManager, data: SkillData) -> None:
+    _, declined = say(dm, "my hand feels week, should I use ice or heat", "no")
+    assert declined.kind == "answer" and declined.red_flags == ()
+    assert declined.text == data.content.answers["treatment.ice_heat"].text
+
+
+def test_no_when_nothing_else_was_asked_says_it_misheard(
+    dm: DialogueManager, data: SkillData
+) -> None:
+    _, declined = say(dm, "my fingers are num", "no")
+    assert declined.text == data.content.prompt("confirm_declined")
+
+
+def test_repeat_repeats_the_question_and_it_still_waits(
+    dm: DialogueManager, data: SkillData, caution: str
+) -> None:
+    asked, again, agreed = say(dm, "my fingers are num", "repeat", "yes")
+    assert again.text == asked.text
+    assert agreed.kind == "caution" and agreed.text.startswith(caution)
+
+
+def test_something_else_instead_of_yes_or_no_is_a_new_turn(dm: DialogueManager) -> None:
+    _, other, stray = say(dm, "my fingers are num", "what causes neck spasms", "yes")
+    assert other.intent == "spasm_causes" and other.red_flags == ()
+    assert stray.red_flags == ()
+
+
+def test_a_sign_only_in_the_recognizers_other_reading_is_asked_about(
+    dm: DialogueManager, data: SkillData, caution: str
+) -> None:
+    spoken = Transcript(
+        "and now my neck hurts should i use ice or heat",
+        source="microphone",
+        alternatives=(
+            Hypothesis("and now my neck hurts should i use ice or heat", 310.0),
+            Hypothesis("i fell off a ladder and now my neck hurts should i use ice or heat", 305.0),
+        ),
+        partials=("and now", "and now my neck"),
+    )
+    asked = dm.handle(spoken.text, heard=spoken)
+    assert asked.kind == "confirm"
+    assert asked.text == data.content.warning_signs[Sign.INJURY].confirm
+    agreed = dm.handle("yes")
+    assert agreed.text.startswith(caution) and agreed.red_flags == ("injury",)
+    assert agreed.text.endswith(data.content.answers["treatment.ice_heat"].text)
+
+
+def test_in_a_routine_a_possible_sign_is_asked_and_yes_cautions(
+    dm: DialogueManager, caution: str
+) -> None:
+    asked, agreed = say(dm, "my legs feel weeks", "yes", in_routine=True)
+    assert asked.kind == "confirm" and asked.control is None
+    assert agreed.kind == "caution" and agreed.text.startswith(caution)
+    assert agreed.control is None
+
+
+def test_in_a_routine_no_says_it_misheard_and_how_to_carry_on(
+    dm: DialogueManager, data: SkillData
+) -> None:
+    _, declined = say(dm, "my legs feel weeks", "no", in_routine=True)
+    assert declined.text == data.content.prompt("confirm_declined_routine")
+    assert declined.red_flags == ()

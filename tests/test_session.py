@@ -139,7 +139,10 @@ def test_a_red_flag_during_a_routine_stops_it_and_cautions(
         data, matcher, "start the desk break", "my arm has gone numb", clock=ManualClock()
     )
     assert view.results[0].stopped
-    assert any(text.startswith(data.content.prompt("red_flag")) for text in voice.said)
+    heard = data.content.prompt(
+        "red_flag_heard", signs=data.content.warning_signs["numbness"].heard
+    )
+    assert any(text.startswith(heard) for text in voice.said)
 
 
 def test_nothing_said_after_a_routine_is_lost(data: SkillData, matcher: Matcher) -> None:
@@ -166,3 +169,33 @@ def test_a_question_mid_routine_is_answered_and_pauses_it(
         data, matcher, "start the desk break", "what causes neck spasms", clock=ManualClock()
     )
     assert any(r.intent == "spasm_causes" for r in view.responses)
+
+
+def test_a_possible_red_flag_during_a_routine_pauses_it_and_asks(
+    data: SkillData, matcher: Matcher
+) -> None:
+    """A sign heard only by sound ("weeks" for "weak") pauses the stretches for the question;
+    "yes" stops them with the caution."""
+    voice, view = run(
+        data, matcher, "start the desk break", "my legs feel weeks", "yes", clock=ManualClock()
+    )
+    kinds = [r.kind for r in view.responses]
+    assert kinds.index("confirm") < kinds.index("caution")
+    assert data.content.routine.paused in voice.said
+    assert view.results[0].stopped and not view.results[0].completed
+    weakness = data.content.warning_signs["weakness"]
+    assert weakness.confirm in voice.said
+    assert any(weakness.advice in text for text in voice.said)
+
+
+def test_no_to_the_question_during_a_routine_leaves_it_paused_for_resume(
+    data: SkillData, matcher: Matcher
+) -> None:
+    """No caution and no stop: the routine waits, paused, for "resume" (here the input ends
+    instead, which stops it)."""
+    voice, view = run(
+        data, matcher, "start the desk break", "my legs feel weeks", "no", clock=ManualClock()
+    )
+    assert data.content.prompt("confirm_declined_routine") in voice.said
+    assert data.content.routine.paused in voice.said
+    assert not any(r.red_flags for r in view.responses)

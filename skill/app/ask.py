@@ -43,6 +43,7 @@ def response_record(response: Response) -> dict[str, Any]:
         "sources": list(response.sources),
         "kind": str(response.kind),
         "red_flags": list(response.red_flags),
+        "possible_red_flags": list(response.possible_red_flags),
         "routine": response.routine,
         "control": response.control,
         "end_session": response.end_session,

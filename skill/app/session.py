@@ -189,7 +189,9 @@ class _Steering:
             player.control(Control.STOP)
             session.say(response)
         elif response.text:
-            # A question mid-routine: pause, answer, and let the user say resume.
+            # A question mid-routine, or "did you say ...?" about a warning sign possibly heard:
+            # pause, then answer or ask. "Yes" to the question stops the routine (above) with
+            # the caution; otherwise the user says resume.
             if not self._paused and player.state().phase is not Phase.PAUSED:
                 player.control(Control.PAUSE)
                 self._paused = True

