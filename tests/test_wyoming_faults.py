@@ -214,5 +214,6 @@ def test_the_command_survives_faults_and_stops_cleanly_on_a_signal(
     assert process.returncode == code, err
     assert "Traceback" not in out + err, err
     assert "Stopped serving." in err
-    warnings = [line for line in err.splitlines() if line.startswith("WARNING")]
+    # Each log line is "HH:MM:SS.mmm LEVEL logger: message".
+    warnings = [line for line in err.splitlines() if re.match(r"\S+ WARNING ", line)]
     assert len(warnings) == len(BAD_BYTES), err  # one line each, nothing else
