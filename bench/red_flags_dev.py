@@ -47,7 +47,7 @@ from .noise import RATE, Samples
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "bench" / "sets"
 RED_FLAGS = SETS / "dev_red_flags.yaml"
-QUESTION_SETS = (SETS / "dev_questions.yaml", ROOT / "bench" / "questions.yaml")
+QUESTION_SETS = (SETS / "dev_questions.yaml", SETS / "dev2_questions.yaml")
 PARAPHRASES = ROOT / "tests" / "data" / "paraphrases.yaml"
 OUT = ROOT / "bench" / "out" / "red_flags_dev"
 
