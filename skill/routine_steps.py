@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from audio.events import Transcript
+
 from .content import RoutineScript
 from .dialogue import DialogueManager
 from .player import PACE_FASTER, PACE_MAX, PACE_MIN, PACE_SLOWER
@@ -121,11 +123,12 @@ class StepwiseDialogue:
         self.dialogue = dialogue
         self.steps: RoutineSteps | None = None
 
-    def turn(self, text: str) -> Response:
-        """Answer one utterance; never raises for any text."""
+    def turn(self, text: str, heard: Transcript | None = None) -> Response:
+        """Answer one utterance (``heard``: what the recognizer made of it, when it was spoken
+        here); never raises for any text."""
         if self.steps is None:
-            return self._start_if_asked(self.dialogue.handle(text))
-        response = self.dialogue.handle(text, in_routine=True)
+            return self._start_if_asked(self.dialogue.handle(text, heard=heard))
+        response = self.dialogue.handle(text, in_routine=True, heard=heard)
         steps = self.steps
         if response.red_flags:
             # Safety first, whatever else was said: the caution, then the routine ends.

@@ -1,5 +1,6 @@
 """What Wyoming connections share: conversations by key (named ones across connections, idle ones
-forgotten, a bounded number), and recognizers kept for reuse."""
+forgotten, a bounded number), recognizers kept for reuse, and what was heard kept for the turn
+that follows it."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from typing import Any
 
 import pytest
 
+from audio.events import Hypothesis, Transcript
 from skill.app.wyoming_service import (
     MAX_CONVERSATION_ID,
     Conversations,
+    RecentlyHeard,
     RecognizerPool,
     Service,
 )
 from skill.data import SkillData
 from skill.dialogue import DialogueManager
 from skill.matcher import Matcher
+from skill.response import Kind
 from skill.routine_steps import StepwiseDialogue
 
 
@@ -96,5 +100,43 @@ def test_goodbye_ends_the_conversation(data: SkillData, matcher: Matcher) -> Non
 
     try:
         asyncio.run(scenario())
+    finally:
+        service.close()
+
+
+def heard_with(text: str, other: str) -> Transcript:
+    return Transcript(text, alternatives=(Hypothesis(text, 0.7), Hypothesis(other, 0.3)))
+
+
+def test_what_was_heard_is_recalled_by_its_text_for_a_while_and_only_so_many() -> None:
+    clock = Clock()
+    recent = RecentlyHeard(most=2, seconds=60.0, clock=clock)
+    first = heard_with("my arm has gone", "my arm has gone numb")
+    recent.remember(first)
+    assert recent.recall("My arm  has gone") is first  # case and spacing may change on the way
+    assert recent.recall("my arm has") is None
+    clock.now = 61.0
+    assert recent.recall("my arm has gone") is None
+    recent.remember(first)
+    recent.remember(heard_with("b", "bb"))
+    recent.remember(heard_with("c", "cc"))
+    assert recent.recall("my arm has gone") is None and recent.recall("c") is not None
+    recent.remember(Transcript(""))  # silence is never recalled as anything
+    assert recent.recall("") is None
+
+
+def test_a_turn_on_text_the_server_just_heard_is_judged_with_every_hypothesis(
+    data: SkillData, matcher: Matcher
+) -> None:
+    """A satellite sends back the text it was given; the warning sign in a weaker reading of
+    that text is still asked about."""
+    service = Service(data, matcher, None, workers=1)
+    try:
+        typed = asyncio.run(service.turn("connection:1", "my arm has gone"))
+        assert typed.kind is Kind.FALLBACK and not typed.possible_red_flags
+        service.recently_heard.remember(heard_with("my arm has gone", "my arm has gone numb"))
+        spoken = asyncio.run(service.turn("connection:2", "my arm has gone"))
+        assert spoken.kind is Kind.CONFIRM and spoken.possible_red_flags == ("numbness",)
+        assert spoken.text == data.content.warning_signs["numbness"].confirm
     finally:
         service.close()

@@ -177,6 +177,7 @@ class ConnectionHandler(AsyncEventHandler):
         heard = await self._service.run_blocking(stream.finish)
         self._give_back(stream.stt)
         _LOGGER.debug("%s heard %r (%.1f s)", self.peer, heard.text, stream.seconds)
+        self._service.recently_heard.remember(heard)
         await self.write_event(Transcript(text=heard.text, language=LANGUAGES[0]).event())
 
     async def _new_stream(self) -> StreamTranscriber:

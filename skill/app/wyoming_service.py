@@ -12,6 +12,12 @@ last answer and nothing leaks between them. A conversation is a connection, or, 
 names one in the event's context (Home Assistant sends a ``conversation_id``, and opens a new
 connection for every turn), that conversation across connections. Named conversations are
 forgotten after a while unused, and there are at most ``MAX_CONVERSATIONS`` of them.
+
+A satellite sends its speech here for text and then sends that text back as the conversation's
+turn, usually on another connection: the text alone has lost the recognizer's other readings,
+which the red-flag check judges too. So what was heard is remembered for a short while
+(``RecentlyHeard``), and a turn whose text is one this server just transcribed is judged with
+all of its hypotheses.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from skill.routine_steps import StepwiseDialogue
 from .wyoming_guard import Limits
 
 if TYPE_CHECKING:
+    from audio.events import Transcript
     from audio.strategies import SpeechToText
 
 _LOGGER = logging.getLogger(__name__)
@@ -48,6 +55,9 @@ MAX_WORKERS = 4
 MAX_CONVERSATIONS = 1000
 CONVERSATION_IDLE_SECONDS = 15 * 60.0
 MAX_CONVERSATION_ID = 200  # characters
+# Transcripts kept for the turn that follows them: how many, and for how long.
+RECENTLY_HEARD = 64
+RECENTLY_HEARD_SECONDS = 120.0
 
 
 def default_workers() -> int:
@@ -144,6 +154,44 @@ class Conversations:
             del self._items[key]
 
 
+class RecentlyHeard:
+    """The last transcripts this server produced, by their text, for a short while; used from
+    the event loop only."""
+
+    def __init__(
+        self,
+        most: int = RECENTLY_HEARD,
+        seconds: float = RECENTLY_HEARD_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._most = most
+        self._seconds = seconds
+        self._clock = clock
+        self._items: OrderedDict[str, tuple[float, Transcript]] = OrderedDict()
+
+    def remember(self, heard: Transcript) -> None:
+        key = _text_key(heard.text)
+        if not key:
+            return
+        self._items.pop(key, None)
+        self._items[key] = (self._clock(), heard)
+        while len(self._items) > self._most:
+            self._items.popitem(last=False)
+
+    def recall(self, text: str) -> Transcript | None:
+        """What was heard when this server transcribed ``text`` lately, else None."""
+        found = self._items.get(_text_key(text))
+        if found is None:
+            return None
+        when, heard = found
+        return heard if self._clock() - when <= self._seconds else None
+
+
+def _text_key(text: str) -> str:
+    # A client may change case or spacing on the way back; nothing else counts as the same.
+    return " ".join(text.lower().split())
+
+
 class Service:
     """The loaded skill and ears, shared by every connection of one server."""
 
@@ -162,6 +210,7 @@ class Service:
         self.workers = workers or default_workers()
         self.recognizers = None if make_stt is None else RecognizerPool(make_stt, self.workers * 2)
         self.conversations = Conversations(self._new_dialogue)
+        self.recently_heard = RecentlyHeard()
         self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="neck-coach-work")
 
     def _new_dialogue(self) -> StepwiseDialogue:
@@ -175,8 +224,9 @@ class Service:
     async def turn(self, key: str, text: str) -> Response:
         """One utterance answered in the conversation ``key``; goodbye ends the conversation."""
         conversation = self.conversations.get(key)
+        heard = self.recently_heard.recall(text)
         async with conversation.lock:
-            response = await self.run_blocking(conversation.dialogue.turn, text)
+            response = await self.run_blocking(conversation.dialogue.turn, text, heard)
         if response.end_session:
             self.conversations.drop(key)
         return response
