@@ -1,0 +1,191 @@
+"""Warning-sign patterns for an injury (every way an accident, fall or blow is told) and for
+severe or worsening pain (by its intensity, its course over days, or what it stops you doing).
+Built and judged as ``skill.warning_signs`` describes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .sign_words import NUMBER, Pattern, Sign, any_of
+
+# -- injury --------------------------------------------------------------------------------
+
+_VEHICLE = any_of(
+    "car bike bicycle motorbike motorcycle scooter van lorry truck bus train cab taxi horse "
+    "quad ski skis snowboard skateboard trampoline"
+)
+_THING = any_of(
+    "ladder stairs steps staircase chair stool bed roof wall horse bike bicycle motorbike "
+    "scooter table tree trampoline bunk_bed step kerb curb counter desk wagon bench swing "
+    "slide skateboard board boat stage platform"
+)
+_HEAD = any_of("head neck back skull face chin spine shoulder")
+INJURY = (
+    Pattern(
+        Sign.INJURY,
+        re.compile(
+            r"\baccidents?\b|\bcrash\w*\b|\bcollision\b|\bcollided\b|\bwhiplash\b|\bconcuss\w*\b"
+            r"|\binjur\w*\b|\bwreck\w*\b|\bpile up\b|\bfender bender\b"
+            r"|\b(?:neck|head|spinal|physical) trauma\b|\btrauma to\b"
+        ),
+        True,
+    ),
+    Pattern(
+        Sign.INJURY,
+        re.compile(r"\bfell\b(?! asleep| apart| for| in love| silent| quiet)"),
+        True,
+    ),
+    Pattern(
+        Sign.INJURY,
+        re.compile(
+            r"\b(?:a|my|the|that|bad|nasty|big|hard|heavy|had|have|any|took|take|since|after|"
+            r"from|recent|last) (?:\w+ )?(?:fall|falls|tumble|spill|slip|trip up)\b"
+            r"(?! asleep| apart| term| semester| season| colou?rs| leaves| weather| of)"
+            r"|\b(?:fall|fallen|falling|falls) (?:off|down|from|over|out of|onto|on) "
+            r"(?!asleep)"
+            r"|\b(?:have|had|has|ive|just|i|we|he|she|they) fallen\b"
+        ),
+    ),
+    Pattern(
+        Sign.INJURY,
+        re.compile(
+            r"\b(?:i|we|he|she|they|just|was|got|been|had|have|ive|i have|being|get) "
+            r"(?:\w+ )?(?:fell|fallen)\b(?! asleep| apart| for| in love)"
+            r"|\bfell (?:off|down|from|over|out of|onto|on|backwards|forwards?|hard|badly|"
+            r"awkwardly|and|while|when|at|in)\b(?! love)"
+        ),
+    ),
+    Pattern(
+        Sign.INJURY,
+        re.compile(
+            r"\brear ?end\w*\b|\brearended\b|\bended (?:me|us)\b|\bshunt\w*\b|\bsideswip\w*\b"
+            r"|\bt boned\b"
+            r"|\b(?:ran|run|running|bumped|drove|driven|crashed|smashed|slammed|ploughed|plowed|"
+            r"went) into (?:me|my|the back|us|a|the|another)\b"
+            r"|\b(?:got|was|been|get|getting|being) (?:\w+ )?(?:hit|struck|knocked|thrown|tackled|"
+            r"punched|kicked|attacked|assaulted|beaten|mugged|headbutted|jumped|run over|"
+            r"hurt|injured|flung|bucked|tossed)\b"
+            r"|\b(?:hit|rammed|smashed into|slammed into|ran into|drove into) (?:me|us|my car|"
+            r"our car|the back of)\b"
+            r"|\b(?:snapped|jerked|whipped|flung|thrown) (?:back|forward|forwards|backwards)\b"
+            rf"|\bbump\w* my {_HEAD}\b"
+            r"|\bhit (?:by|in the|on the|from)\b"
+            rf"|\bhit (?:my|his|her|the back of my|the side of my) {_HEAD}\b|\b{_HEAD} hit\b"
+            r"|\bhit (?:the|a) (?:ground|floor|deck|wall|windscreen|windshield|dashboard|dash|"
+            r"bottom|steering wheel|post|tree|pavement|ice)\b"
+            r"|\btook a (?:\w+ ){0,3}(?:hit|knock|blow|bang|whack|smack|tumble|fall|spill|header)\b"
+            r"|\b(?:knock|blow|bang|whack|smack|bump) (?:on|to|in) (?:the|my) (?:\w+ )?"
+            rf"{_HEAD}\b|\bbang\w* my {_HEAD}\b|\bknocked (?:out|over|down|off|unconscious)\b"
+        ),
+    ),
+    Pattern(
+        Sign.INJURY,
+        re.compile(
+            r"\btackl\w*\b|\bscrum\b|\bassault\w*\b|\battacked\b|\bpunched\b|\bbeaten up\b"
+            r"|\bmugged\b|\bheadbutt\w*\b|\bcame off (?:my|the|a|his|her) \w+\b"
+            rf"|\b(?:thrown|bucked|flung|tossed) (?:off|from|out)\b"
+            r"|\b(?:slipped|slipping|tripped|tripping|stumbled|skidded|wiped out|went flying|"
+            r"went over|toppled)\b(?! (?:a |my )?dis[ck])"
+            rf"|\bwent down (?:hard|badly|heavily)\b|\blanded (?:\w+ )?on (?:my|his|her) "
+            rf"{_HEAD}\b|\blanded (?:badly|awkwardly|hard|heavily)\b"
+            r"|\b(?:dived|dove|dived head first|jumped) into (?:the |a )?(?:shallow|pool|water|"
+            r"lake|sea|river)\b|\bhit the bottom\b"
+            rf"|\b(?:fell|dropped|landed|came down|collapsed) on (?:me|my|top of me)\b"
+            rf"|\b(?:{_VEHICLE}) (?:accident|crash|wreck|smash|collision|injury)\b"
+            r"|\b(?:sports?|rugby|football|hockey|skiing|riding|diving|gym|boxing|wrestling|"
+            r"martial arts|judo|karate) (?:injury|accident|collision|crash)\b"
+            r"|\bwhiplash\b|\bjarred\b|\bjolted\b|\bwrenched\b|\bcricked\b"
+        ),
+    ),
+)
+
+# -- severe or worsening pain ------------------------------------------------------------------
+
+SEVERE_PAIN = (
+    Pattern(
+        Sign.SEVERE_PAIN,
+        re.compile(
+            r"\bsevere\w*\b|\bexcruciating\w*\b|\bunbearabl\w*\b|\bagony\b|\bagoni[sz]ing\w*\b"
+            r"|\bintolerabl\w*\b|\bcrippling\b|\bdebilitating\b|\btortur\w*\b"
+            r"|\bworsening\b|\bworsened\b"
+        ),
+        True,
+    ),
+    Pattern(
+        Sign.SEVERE_PAIN,
+        re.compile(
+            r"\bworst (?:\w+ ){0,3}(?:pain|ache|spasm|ever|of my life|its been|i have|ive)\b"
+            r"|\bmost (?:intense|painful|severe|excruciating)\b"
+            r"|\b(?:intense|extreme|terrible|awful|horrible|horrendous|dreadful|shocking|"
+            r"insane|crazy|blinding|searing|violent) (?:\w+ )?(?:pain|ache|agony|spasm)\w*\b"
+            r"|\bpain (?:is|was|has been|feels) (?:so |really |very |just )?(?:intense|extreme|"
+            r"terrible|awful|horrible|unbearable|excruciating|too much|out of this world)\b"
+            r"|\bkilling me\b|\bin (?:so much|such) pain\b|\bso much pain\b"
+            r"|\b(?:so|too|really really|incredibly|unbelievably|extremely|insanely) painful\b"
+            r"|\b(?:so|too) (?:bad|sore) (?:that )?(?:i|it)\b|\bits so bad\b"
+            r"|\b(?:screaming|scream|screamed|crying|cry|cried|sobbing|in tears|tears)\b"
+        ),
+    ),
+    Pattern(
+        Sign.SEVERE_PAIN,
+        re.compile(
+            r"\b(?:cant|cannot|can not|couldnt) (?:bear|stand|take|cope with|handle) "
+            r"(?:it|this|the pain|the|much more|any more|anymore)\b"
+            r"|\b(?:nine|ten|eight|9|10|8) out of (?:ten|10)\b"
+            r"|\bscale of (?:one|1|zero|0) to (?:ten|10)\b"
+            r"|\bits (?:a|an) (?:nine|ten|9|10|eleven)\b"
+        ),
+    ),
+    # What the pain stops you doing.
+    Pattern(
+        Sign.SEVERE_PAIN,
+        re.compile(
+            r"\b(?:cant|cannot|can not|couldnt|unable to|not able to|can barely|can hardly|"
+            r"barely|hardly) (?:(?:really|even|properly|get to|go to|actually|ever|get any) )?"
+            # Not "concentrate": the article lists that among an ordinary spasm's effects; not
+            # sleeping in one position.
+            r"(?:sleep|slept|work|function|drive|walk|eat|stand up|sit up|get out of bed|get up|"
+            r"get out of|get comfortable|lie down|lift my head|hold my head up|do anything|"
+            r"go to work|go out|look after)\b"
+            r"(?! on (?:my|the|a|your) (?:\w+ )?(?:side|back|front|stomach|belly|pillow)| in )"
+            r"|\b(?:can barely|can hardly|barely|hardly) (?:turn|move|look|bend|lift)\b"
+            r"|\b(?:cant|cannot|can not|couldnt|unable to) (?:turn|move|look|bend|lift) "
+            r"(?:\w+ ){0,4}(?:at all|whatsoever|an inch|even a little|in any direction|without "
+            r"(?:screaming|crying|tears|agony|wincing))\b"
+            r"|\b(?:kept|keeps|keep|keeping) me (?:up|awake)\b|\b(?:woke|wakes|waking) me (?:up)?\b"
+            r"|\bstuck in bed\b|\bbed ?(?:bound|ridden)\b|\boff work\b|\bcalled in sick\b"
+            r"|\b(?:stuck|been) (?:in|on) (?:bed|the sofa|the couch|the floor) all day\b"
+            r"|\bnothing (?:i do |we do |ive tried |i try |i take )?"
+            r"(?:helps|works|makes (?:it|any) (?:difference|better))\b"
+        ),
+    ),
+    # The course over days: worse, or not going away.
+    Pattern(
+        Sign.SEVERE_PAIN,
+        re.compile(
+            # "gets worse when i look down" tells what aggravates it, not that it worsens.
+            r"\b(?:getting|got|gotten|grown|growing|gone|going|become|becoming|keeps getting|"
+            r"just gets|only gets|only getting|still getting|even) (?:\w+ )?worse\b"
+            r"|\bgets (?:\w+ )?worse(?:$| and worse| every| each| by the| day by day| all the)"
+            r"|\bworse (?:and worse|every|each|by the|today|tonight|this|than|now|all the|again|"
+            r"since|day|week)\b"
+            r"|\b(?:not|isnt|hasnt|havent|no|never|nothing|wont|doesnt|didnt|arent|aint) "
+            r"(?:(?:really|yet|even|quite|fully|completely|ever|much|any|a bit|at all|still) )?"
+            r"(?:getting |got |gotten |been |gone |going |get )?"
+            r"(?:better|improv\w*|eased|easing|away|any better|helped|helping|help|helps|works|"
+            r"working|worked|shifting|shifted|budging|budged|settling|settled|stopping|stopped|"
+            r"letting up|let up|going away|go away|gone away|stop|goes away)\b"
+            r"|\bno (?:improvement|change|relief|let up|better)\b"
+            rf"|\b(?:for|over|about|nearly|almost|been) (?:a month|months|{NUMBER} months|"
+            rf"a year|years|ages)\b"
+            r"|\bconstant\w*\b|\bnon ?stop\b|\bpersist\w*\b|\brelentless\b|\bnever ending\b"
+            r"|\b(?:still|as) (?:as )?(?:painful|bad|sore) as\b|\bweeks later\b"
+            r"|\bagain and again\b|\bmore (?:and more|every day|each day|by the day)\b"
+            r"|\bnever (?:had|felt|been in|known) (?:\w+ ){0,2}(?:this|so|such) (?:bad|painful|"
+            r"severe|intense|much pain|sore)\b"
+            r"|\bnever (?:had|felt) (?:pain|anything) like (?:this|it)\b"
+            rf"|\b{NUMBER} weeks (?:of (?:pain|agony|this)|straight|solid|on end)\b"
+        ),
+    ),
+)
