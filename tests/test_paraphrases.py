@@ -40,14 +40,27 @@ def results(data: SkillData, matcher: Matcher, items: list[Item]) -> list[tuple[
     return out
 
 
+def caution_opening(data: SkillData) -> str:
+    """How every caution begins ("You mentioned ...")."""
+    return data.content.prompts["red_flag_heard"].split("{")[0]
+
+
+def cautioned(response: Response, caution: str) -> bool:
+    """The caution came first: it names the sign it heard (typed, a sign is never only
+    possible), and the response carries it."""
+    return bool(response.red_flags) and response.text.startswith(caution)
+
+
 def resolved(item: Item, response: Response, caution: str) -> bool:
+    """Right intent and slots; off-topic: no answer; a red flag: the caution, then the expected
+    answer, the "see a doctor" one, or nothing more (the caution says what to do)."""
     expected = item["intent"]
     if expected == "fallback":
         return response.kind == "fallback"
     if item.get("red_flag"):
-        if not response.text.startswith(caution):
+        if not cautioned(response, caution):
             return False
-        if response.intent == "when_doctor":
+        if response.intent in {"when_doctor", "fallback"}:
             return True
     if response.intent != expected:
         return False
@@ -68,7 +81,7 @@ def test_the_paraphrases_cover_every_intent(data: SkillData, items: list[Item]) 
 def test_paraphrase_accuracy_meets_the_floor(
     data: SkillData, results: list[tuple[Item, Response]]
 ) -> None:
-    caution = data.content.prompt("red_flag")
+    caution = caution_opening(data)
     failures = [(i, r) for i, r in results if not resolved(i, r, caution)]
     accuracy = 1 - len(failures) / len(results)
     print(f"\n{'text':60} {'expected':28} {'got':28} conf")
@@ -84,20 +97,20 @@ def test_paraphrase_accuracy_meets_the_floor(
 def test_every_red_flag_paraphrase_gets_the_caution(
     data: SkillData, results: list[tuple[Item, Response]]
 ) -> None:
-    caution = data.content.prompt("red_flag")
+    caution = caution_opening(data)
     flagged = [(i, r) for i, r in results if i.get("red_flag")]
     assert flagged
-    missed = [i["text"] for i, r in flagged if not r.text.startswith(caution)]
+    missed = [i["text"] for i, r in flagged if not cautioned(r, caution)]
     assert missed == []
 
 
 def test_no_fallback_paraphrase_gets_a_caution_or_a_routine(
     data: SkillData, results: list[tuple[Item, Response]]
 ) -> None:
-    caution = data.content.prompt("red_flag")
     wrong = [
         i["text"]
         for i, r in results
-        if i["intent"] == "fallback" and (r.text.startswith(caution) or r.routine is not None)
+        if i["intent"] == "fallback"
+        and (r.red_flags or r.possible_red_flags or r.routine is not None)
     ]
     assert wrong == []
