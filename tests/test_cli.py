@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from judging import caution_opening
 
 from skill.data import SkillData
 
@@ -222,7 +223,7 @@ def test_a_red_flag_mid_routine_is_shown_and_does_not_resume_it(
     assert result.returncode == 0
     out = flat(result.stdout)
     assert "Resuming." not in out
-    assert data.content.prompt("red_flag") in out
+    assert caution_opening(data) in out and data.content.warning_signs["numbness"].heard in out
 
 
 # -- transcribe and spoken questions ---------------------------------------------------------

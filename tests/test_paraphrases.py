@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from judging import caution_opening, cautioned, resolved
 
 from skill.data import SkillData
 from skill.dialogue import DialogueManager
@@ -38,33 +39,6 @@ def results(data: SkillData, matcher: Matcher, items: list[Item]) -> list[tuple[
         in_routine = item["intent"] in ROUTINE_CONTROLS
         out.append((item, dm.handle(item["text"], in_routine=in_routine)))
     return out
-
-
-def caution_opening(data: SkillData) -> str:
-    """How every caution begins ("You mentioned ...")."""
-    return data.content.prompts["red_flag_heard"].split("{")[0]
-
-
-def cautioned(response: Response, caution: str) -> bool:
-    """The caution came first: it names the sign it heard (typed, a sign is never only
-    possible), and the response carries it."""
-    return bool(response.red_flags) and response.text.startswith(caution)
-
-
-def resolved(item: Item, response: Response, caution: str) -> bool:
-    """Right intent and slots; off-topic: no answer; a red flag: the caution, then the expected
-    answer, the "see a doctor" one, or nothing more (the caution says what to do)."""
-    expected = item["intent"]
-    if expected == "fallback":
-        return response.kind == "fallback"
-    if item.get("red_flag"):
-        if not cautioned(response, caution):
-            return False
-        if response.intent in {"when_doctor", "fallback"}:
-            return True
-    if response.intent != expected:
-        return False
-    return all(response.slots.get(k) == v for k, v in (item.get("slots") or {}).items())
 
 
 def test_the_paraphrase_file_names_known_intents(data: SkillData, items: list[Item]) -> None:

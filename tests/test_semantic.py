@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from judging import caution_opening, resolved
 
 from skill import embedding, semantic
 from skill import matcher as matching
@@ -136,23 +137,13 @@ def test_paraphrase_accuracy_with_the_blend_meets_the_floor(
     data: SkillData, matcher: Matcher, index: semantic.SemanticIndex
 ) -> None:
     items = yaml.safe_load(PARAPHRASES.read_text(encoding="utf-8"))
-    caution = data.content.prompt("red_flag")
+    caution = caution_opening(data)
 
     def right(used: Matcher, item: dict[str, object]) -> bool:
         response = DialogueManager(data, used).handle(
             str(item["text"]), in_routine=item["intent"] in ROUTINE_CONTROLS
         )
-        if item["intent"] == "fallback":
-            return response.kind == "fallback"
-        if item.get("red_flag") and not response.text.startswith(caution):
-            return False
-        if item.get("red_flag") and response.intent == "when_doctor":
-            return True
-        slots = item.get("slots") or {}
-        assert isinstance(slots, dict)
-        return response.intent == item["intent"] and all(
-            response.slots.get(k) == v for k, v in slots.items()
-        )
+        return resolved(item, response, caution)
 
     off_topic = [i for i in items if i["intent"] == "fallback"]
     alone = [right(matcher.with_rescorer(None), i) for i in items]
