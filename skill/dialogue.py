@@ -27,7 +27,7 @@ from .matcher import IntentMatch, Matcher
 from .matcher_cache import load_matcher
 from .replies import Replies
 from .response import Kind, Response
-from .safety import check
+from .safety import check, signs_in
 from .text import has_content
 from .vocabulary import ROUTINE_ONLY, Action, Control
 from .warning_signs import Sign
@@ -81,7 +81,13 @@ class DialogueManager:
         """
         transcript = " ".join(text.split())[:MAX_INPUT_CHARS]
         self._state.in_routine = in_routine
-        if heard is not None and len(heard.alternatives) > 1:
+        if (
+            heard is not None
+            and len(heard.alternatives) > 1
+            and not signs_in(transcript, by_sound=False).hits
+        ):
+            # A warning sign in the recognizer's own first reading stays certain: that reading
+            # is never traded for one the skill can answer better.
             transcript = self._best_reading(transcript, heard, in_routine)
         response = self._respond(transcript, in_routine, heard)
         if response.intent != Control.REPEAT and response.text:

@@ -501,6 +501,23 @@ def test_a_sign_only_in_the_recognizers_other_reading_is_asked_about(
     assert agreed.text.endswith(data.content.answers["treatment.ice_heat"].text)
 
 
+def test_a_sign_in_the_recognizers_first_reading_stays_certain_whatever_reads_better(
+    dm: DialogueManager, data: SkillData, caution: str
+) -> None:
+    """The first reading is not traded for a more answerable one when it reports a sign."""
+    spoken = Transcript(
+        "my arm is numb and what",
+        source="microphone",
+        alternatives=(
+            Hypothesis("my arm is numb and what", 0.5),
+            Hypothesis("what causes neck spasms", 0.5),
+        ),
+    )
+    response = dm.handle(spoken.text, heard=spoken)
+    assert response.kind == "caution" and response.red_flags == ("numbness",)
+    assert response.text.startswith(caution)
+
+
 def test_in_a_routine_a_possible_sign_is_asked_and_yes_cautions(
     dm: DialogueManager, caution: str
 ) -> None:
