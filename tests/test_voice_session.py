@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from alsa import alsa_env
+from judging import caution_opening
 
 from audio.wavfile import load_wav
 from skill.data import SkillData
@@ -123,20 +124,30 @@ def test_a_missing_model_says_how_to_get_one_and_takes_the_keyboard(
 # while the routine's control grammar still listens.
 
 
+US = ("en-us", 150)  # espeak-ng voice and words per minute
+WEAK_LEGS = ("my legs feel weak", "en-gb", 160)
+
+
 def caution_line(data: SkillData, sign: str) -> str:
     return data.content.prompt("red_flag_heard", signs=data.content.warning_signs[sign].heard)
+
+
+def spoken_session(
+    tmp_path: Path, speak: Any, turns: list[tuple[str, str, int]], *options: str
+) -> subprocess.CompletedProcess[str]:
+    """``turns`` said into the file-backed microphone of ``neck-coach voice --mute``; it must
+    end cleanly."""
+    raw = conversation(tmp_path, speak, turns)
+    result = neck_coach(alsa_env(tmp_path, raw), "voice", "--mute", *options)
+    assert result.returncode == 0, result.stderr
+    return result
 
 
 def test_a_spoken_red_flag_gets_the_caution_naming_it(
     vosk_model: Any, speak: Any, data: SkillData, tmp_path: Path
 ) -> None:
-    raw = conversation(
-        tmp_path, speak, [("i have a fever", "en-us", 150), ("goodbye", "en-us", 150)]
-    )
-    result = neck_coach(alsa_env(tmp_path, raw), "voice", "--mute")
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
-    opening = data.content.prompts["red_flag_heard"].split("{")[0]
+    out = spoken_session(tmp_path, speak, [("i have a fever", *US), ("goodbye", *US)]).stdout
+    opening = caution_opening(data)
     assert opening in out and data.content.warning_signs["fever"].heard in out
     assert out.index(opening) < out.index("Goodbye")
 
@@ -144,41 +155,19 @@ def test_a_spoken_red_flag_gets_the_caution_naming_it(
 def test_a_red_flag_spoken_during_a_routine_stops_it_with_the_caution(
     vosk_model: Any, speak: Any, data: SkillData, tmp_path: Path
 ) -> None:
-    raw = conversation(
-        tmp_path,
-        speak,
-        [
-            ("start the desk break", "en-us", 150),
-            ("i have a fever", "en-us", 150),
-            ("goodbye", "en-us", 150),
-            ("goodbye", "en-us", 150),
-        ],
-    )
-    result = neck_coach(alsa_env(tmp_path, raw), "voice", "--mute", "--time-scale", "0.05")
-    assert result.returncode == 0, result.stderr
+    turns = [("start the desk break", *US), ("i have a fever", *US), ("goodbye", *US)]
+    result = spoken_session(tmp_path, speak, [*turns, ("goodbye", *US)], "--time-scale", "0.05")
     assert "Routine stopped" in result.stderr
     out = result.stdout
-    opening = data.content.prompts["red_flag_heard"].split("{")[0]
     assert data.content.warning_signs["fever"].heard in out
-    assert out.index(data.content.routine.stopped) < out.index(opening)
+    assert out.index(data.content.routine.stopped) < out.index(caution_opening(data))
 
 
 def test_a_possible_red_flag_during_a_routine_pauses_it_and_yes_stops_it(
     vosk_model: Any, speak: Any, data: SkillData, tmp_path: Path
 ) -> None:
-    raw = conversation(
-        tmp_path,
-        speak,
-        [
-            ("start the desk break", "en-us", 150),
-            ("my legs feel weak", "en-gb", 160),
-            ("yes", "en-us", 150),
-            ("goodbye", "en-us", 150),
-            ("goodbye", "en-us", 150),
-        ],
-    )
-    result = neck_coach(alsa_env(tmp_path, raw), "voice", "--mute", "--time-scale", "0.05")
-    assert result.returncode == 0, result.stderr
+    turns = [("start the desk break", *US), WEAK_LEGS, ("yes", *US), ("goodbye", *US)]
+    result = spoken_session(tmp_path, speak, [*turns, ("goodbye", *US)], "--time-scale", "0.05")
     assert "Routine stopped" in result.stderr
     out = result.stdout
     question = data.content.warning_signs["weakness"].confirm
@@ -189,14 +178,7 @@ def test_a_possible_red_flag_during_a_routine_pauses_it_and_yes_stops_it(
 def test_a_spoken_confirmation_answered_yes_gets_the_caution(
     vosk_model: Any, speak: Any, data: SkillData, tmp_path: Path
 ) -> None:
-    raw = conversation(
-        tmp_path,
-        speak,
-        [("my legs feel weak", "en-gb", 160), ("yes", "en-us", 150), ("goodbye", "en-us", 150)],
-    )
-    result = neck_coach(alsa_env(tmp_path, raw), "voice", "--mute")
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+    out = spoken_session(tmp_path, speak, [WEAK_LEGS, ("yes", *US), ("goodbye", *US)]).stdout
     question = data.content.warning_signs["weakness"].confirm
     assert question in out
     assert out.index(question) < out.index(caution_line(data, "weakness")) < out.index("Goodbye")
@@ -205,14 +187,7 @@ def test_a_spoken_confirmation_answered_yes_gets_the_caution(
 def test_a_spoken_confirmation_answered_no_gets_no_caution(
     vosk_model: Any, speak: Any, data: SkillData, tmp_path: Path
 ) -> None:
-    raw = conversation(
-        tmp_path,
-        speak,
-        [("my legs feel weak", "en-gb", 160), ("no", "en-us", 150), ("goodbye", "en-us", 150)],
-    )
-    result = neck_coach(alsa_env(tmp_path, raw), "voice", "--mute")
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+    out = spoken_session(tmp_path, speak, [WEAK_LEGS, ("no", *US), ("goodbye", *US)]).stdout
     assert data.content.warning_signs["weakness"].confirm in out
     assert data.content.prompt("confirm_declined") in out
-    assert data.content.prompts["red_flag_heard"].split("{")[0] not in out
+    assert caution_opening(data) not in out

@@ -137,6 +137,10 @@ class Session:
         def stop() -> None:
             steering.done.set()
             thread.join(timeout=1.0)
+            if steering.caution is not None:
+                # Said once the player has said its last word, so the caution is never
+                # spoken over or between the routine's own lines.
+                self.say(steering.caution)
 
         return stop
 
@@ -146,6 +150,8 @@ class _Steering:
 
     def __init__(self, session: Session, inbox: Inbox, player: RoutinePlayer) -> None:
         self.done = threading.Event()
+        # A caution heard mid-routine: the routine stops, and the caution follows it.
+        self.caution: Response | None = None
         self._session = session
         self._inbox = inbox
         self._player = player
@@ -185,9 +191,11 @@ class _Steering:
             self._inbox.put_back(transcript)
             return False
         elif response.red_flags:
-            # Safety first: a red flag ends the stretches before the caution is given.
+            # Safety first: a red flag ends the stretches, then the caution is given (by the
+            # session, once the player has stopped: ``_steer_from``).
+            self.caution = response
             player.control(Control.STOP)
-            session.say(response)
+            return False
         elif response.text:
             # A question mid-routine, or "did you say ...?" about a warning sign possibly heard:
             # pause, then answer or ask. "Yes" to the question stops the routine (above) with
