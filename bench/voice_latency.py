@@ -185,6 +185,10 @@ def _inner(folder: Path) -> int:
     from skill.dialogue import DialogueManager
     from skill.matcher_cache import load_matcher
 
+    plan = json.loads((folder / "plan.json").read_text())
+    # The capture device's file must exist before PortAudio first looks at the devices: ALSA's
+    # file plugin reads garbage for the rest of the process otherwise.
+    (folder / "capture.raw").write_bytes(Path(plan[0]["audio"]).read_bytes())
     first_audio = _FirstAudio()
     playback_log = logging.getLogger("audio.playback")
     playback_log.setLevel(logging.DEBUG)
@@ -194,7 +198,6 @@ def _inner(folder: Path) -> int:
     recognition = load_recognition(ListeningSettings(), data, matcher, print)
     speech = Speech(Synthesizer(), Player())
     speech.say("Ready.")  # the synthesizer and the output stream warm, as after the greeting
-    plan = json.loads((folder / "plan.json").read_text())
     turns = []
 
     def complete(words: str) -> bool:
