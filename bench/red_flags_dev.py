@@ -30,7 +30,7 @@ import tempfile
 import wave
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ LEAD_S, TAIL_S = 0.3, 1.0
 SPEECH_LEVEL_DBFS = -26.0
 SEED = 4321
 # Bump when synthesis or recognition changes in a way the cache key does not capture.
-VERSION = 1
+VERSION = 2
 # Babble talkers say these (none of them is a measured phrase).
 BABBLE_TEXTS = (
     "the train leaves at half past seven from platform two",
@@ -237,30 +237,33 @@ def in_condition(samples: Samples, condition: str, bed: Callable[[], Samples], k
 
 
 class NBest:
-    """Vosk with ten alternatives, reading partial results after every chunk."""
+    """The stock model with ten alternatives (``audio.recognizer.Recognizer`` in n-best mode),
+    the whole file streamed in 0.1 s chunks with the partial results read after each, its parts
+    joined as the microphone path joins them."""
 
     def __init__(self, model: Any) -> None:
         self._model = model
 
     def hear(self, samples: Samples) -> Transcript:
-        import vosk
+        from audio.events import AudioChunk
+        from audio.recognizer import Recognizer, join_transcripts
 
-        recognizer = vosk.KaldiRecognizer(self._model, RATE)
-        recognizer.SetMaxAlternatives(ALTERNATIVES)
+        recognizer = Recognizer(self._model, source="file", alternatives=ALTERNATIVES)
         pcm = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2").tobytes()
-        segments: list[list[Hypothesis]] = []
+        parts: list[Transcript] = []
         partials: list[str] = []
         step = CHUNK_SAMPLES * 2
         for start in range(0, len(pcm), step):
-            if recognizer.AcceptWaveform(pcm[start : start + step]):
-                segments.append(_alternatives(recognizer.Result()))
-            else:
-                partial = str(json.loads(recognizer.PartialResult()).get("partial", ""))
-                said = " ".join([*(s[0].text for s in segments if s), partial]).strip()
-                if said and (not partials or partials[-1] != said):
-                    partials.append(said)
-        segments.append(_alternatives(recognizer.FinalResult()))
-        return joined(segments, tuple(dict.fromkeys(partials)), len(samples) / RATE)
+            part = recognizer.accept(AudioChunk(pcm[start : start + step]))
+            if part is not None:
+                parts.append(part)
+                continue
+            said = " ".join([*(p.text for p in parts if p.text), recognizer.partial()]).strip()
+            if said:
+                partials.append(said)
+        parts.append(recognizer.finish())
+        joined = join_transcripts(parts, "file")
+        return replace(joined, partials=tuple(dict.fromkeys([*partials, *joined.partials])))
 
 
 class Product:
@@ -286,45 +289,6 @@ class Product:
 
         pcm = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2").tobytes()
         return listen(FileSource(pcm), self._stt, Endpointer())
-
-
-def _alternatives(raw: str) -> list[Hypothesis]:
-    result = json.loads(raw)
-    return [
-        Hypothesis(str(a.get("text", "")).strip(), float(a.get("confidence", 0.0)))
-        for a in result.get("alternatives", [])
-    ]
-
-
-def joined(
-    segments: Sequence[Sequence[Hypothesis]], partials: tuple[str, ...], seconds: float
-) -> Transcript:
-    """One transcript from Vosk's segments: the best of each, joined, and as alternatives each
-    segment's other readings with the best of the rest (one segment varied at a time)."""
-    spoken = [list(s) for s in segments if s and any(h.text for h in s)]
-    best = [s[0] for s in spoken]
-    text = " ".join(h.text for h in best if h.text)
-    alternatives = [Hypothesis(text, sum(h.score for h in best))]
-    for index, segment in enumerate(spoken):
-        for other in segment[1:]:
-            words = [other.text if i == index else h.text for i, h in enumerate(best)]
-            score = alternatives[0].score - best[index].score + other.score
-            alternatives.append(Hypothesis(" ".join(w for w in words if w), score))
-    # The chosen text first, as the recognizer returns it, then the rest best first.
-    alternatives.sort(key=lambda h: (h.text != text, -h.score))
-    seen: set[str] = set()
-    unique = []
-    for hypothesis in alternatives:
-        if hypothesis.text not in seen:
-            seen.add(hypothesis.text)
-            unique.append(hypothesis)
-    return Transcript(
-        text=text,
-        source="file",
-        audio_seconds=seconds,
-        alternatives=tuple(unique[:ALTERNATIVES]),
-        partials=partials,
-    )
 
 
 def _record(transcript: Transcript) -> dict[str, Any]:

@@ -81,13 +81,7 @@ class DialogueManager:
         """
         transcript = " ".join(text.split())[:MAX_INPUT_CHARS]
         self._state.in_routine = in_routine
-        if (
-            heard is not None
-            and len(heard.alternatives) > 1
-            and not signs_in(transcript, by_sound=False).hits
-        ):
-            # A warning sign in the recognizer's own first reading stays certain: that reading
-            # is never traded for one the skill can answer better.
+        if heard is not None and len(heard.alternatives) > 1:
             transcript = self._best_reading(transcript, heard, in_routine)
         response = self._respond(transcript, in_routine, heard)
         if response.intent != Control.REPEAT and response.text:
@@ -208,8 +202,10 @@ class DialogueManager:
         """The recognizer's first reading if the skill can answer it; else the reading that is
         answerable and most likely, weighing what each means against how surely it was heard.
         Off-topic speech keeps its own words (a lower reading that sounds like a question the
-        skill knows does not win when the first reading answers nothing)."""
-        if self._sure(self._rank(text, in_routine)):
+        skill knows does not win when the first reading answers nothing), and so does a first
+        reading that reports a warning sign."""
+        if self._sure(self._rank(text, in_routine)) or signs_in(text, by_sound=False).hits:
+            # A warning sign in the first reading keeps it: the sign stays certain.
             return text
         best, best_score = text, -math.inf
         for hypothesis in heard.alternatives:

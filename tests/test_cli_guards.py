@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from damage import truncated_graph_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -278,17 +279,7 @@ def test_an_unknown_routine_in_the_routine_list_names_its_file_and_line(
 def damaged_model(tmp_path_factory: pytest.TempPathFactory, vosk_model: Any) -> Path:
     from audio.model import check_model, locate_model
 
-    stock = check_model(locate_model())
-    damaged = tmp_path_factory.mktemp("damaged")
-    for path in stock.rglob("*"):
-        if path.is_file():
-            target = damaged / path.relative_to(stock)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(path)
-    hclr = damaged / "graph" / "HCLr.fst"
-    hclr.unlink()
-    hclr.write_bytes((stock / "graph" / "HCLr.fst").read_bytes()[:4096])
-    return damaged
+    return truncated_graph_copy(check_model(locate_model()), tmp_path_factory.mktemp("damaged"))
 
 
 @pytest.mark.model
