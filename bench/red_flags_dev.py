@@ -1,9 +1,11 @@
 """Development measure of the red-flag check by voice: ``python -m bench.red_flags_dev``.
 
-Development data only: ``bench/sets/dev_red_flags.yaml`` (red flags and near-miss controls) and
-the ordinary in-domain questions of ``bench/sets/dev_questions.yaml`` and ``bench/questions.yaml``
-(for false cautions); typed, also their red-flag questions and the intent paraphrases of
-``tests/data/paraphrases.yaml``. The held-out ``test_*`` sets are never read here.
+Development data only: ``bench/sets/dev_red_flags.yaml`` and ``bench/sets/dev2_red_flags.yaml``
+(red flags and near-miss controls) and the ordinary in-domain questions of
+``bench/sets/dev_questions.yaml`` and ``bench/sets/dev2_questions.yaml`` (for false cautions);
+typed, also their red-flag questions and the intent paraphrases of ``tests/data/paraphrases.yaml``.
+The held-out ``test_*`` sets are never read here. Typed, the report gives recall per sign and false
+cautions per kind of control, for the two red-flag files together and for each.
 
 Every phrase is said by near-human voices (Piper's joe, flite's rms, awb and slt, festival's HTS
 slt), trimmed and brought to one level, padded with silence, and heard clean and with pink or
@@ -46,7 +48,7 @@ from .noise import RATE, Samples
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "bench" / "sets"
-RED_FLAGS = SETS / "dev_red_flags.yaml"
+RED_FLAG_SETS = (SETS / "dev_red_flags.yaml", SETS / "dev2_red_flags.yaml")
 QUESTION_SETS = (SETS / "dev_questions.yaml", SETS / "dev2_questions.yaml")
 PARAPHRASES = ROOT / "tests" / "data" / "paraphrases.yaml"
 OUT = ROOT / "bench" / "out" / "red_flags_dev"
@@ -78,6 +80,7 @@ class Item:
     text: str
     sign: str  # a warning sign, or "none"
     kind: str  # "red_flag", a control kind (about, negation, ordinary), or "question"
+    source: str = ""  # the red-flag file's name; empty for questions
 
 
 @dataclass(frozen=True)
@@ -92,10 +95,11 @@ class Heard:
 
 def load_items(with_questions: bool = True) -> list[Item]:
     items = []
-    for raw in yaml.safe_load(RED_FLAGS.read_text(encoding="utf-8")):
-        sign = str(raw["sign"])
-        kind = "red_flag" if sign != "none" else str(raw["control"])
-        items.append(Item(str(raw["text"]), sign, kind))
+    for path in RED_FLAG_SETS:
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8")):
+            sign = str(raw["sign"])
+            kind = "red_flag" if sign != "none" else str(raw["control"])
+            items.append(Item(str(raw["text"]), sign, kind, path.name))
     if with_questions:
         items.extend(ordinary_questions())
     return items
@@ -376,20 +380,38 @@ class Tally:
 
 def typed_report(items: Sequence[Item]) -> list[str]:
     recall, false = Tally(), Tally()
+    # Per red-flag file ("all" for both; questions and paraphrases go under "questions"):
+    # recall per sign, false cautions per kind of control.
+    signs: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    controls: dict[tuple[str, str], Tally] = defaultdict(Tally)
     lines = []
     for item in items:
         result = check(item.text)
+        groups = (item.source, "all") if item.source else ("questions",)
         if item.sign != "none":
             hit = bool(result.certain) if item.sign == "any" else item.sign in result.certain
             recall.add(hit)
+            for group in groups:
+                signs[(group, item.sign)].add(hit)
             if not hit:
                 lines.append(f"  typed miss [{item.sign}] {item.text!r} -> {result.summary()}")
         else:
             false.add(flagged(result))
+            for group in groups:
+                controls[(group, item.kind)].add(flagged(result))
             if flagged(result):
                 lines.append(f"  typed false [{item.kind}] {item.text!r} -> {result.summary()}")
+    table = []
+    present = {g for g, _ in [*signs, *controls]}
+    for group in [p.name for p in RED_FLAG_SETS] + ["all", "questions"]:
+        if group not in present:
+            continue
+        table.append(f"  {group}:")
+        table += [f"    recall {s:12} {t}" for (g, s), t in signs.items() if g == group]
+        table += [f"    false  {k:12} {t}" for (g, k), t in controls.items() if g == group]
     return [
         f"typed: recall {recall} (certain, the right sign); false caution or confirm {false}",
+        *table,
         *lines,
     ]
 

@@ -10,10 +10,11 @@ an extra question, so every hypothesis is judged, not only the chosen transcript
   result seen while the person spoke, or only by how a word sounds ("week" for "weak") is
   **possible**: the dialogue asks before acting on it.
 
-Negated signs ("no numbness", "i didn't have an accident") and questions *about* signs ("what
-does tingling in the hands mean") raise nothing; a sign the chosen transcript rules out that
-way is not raised again by a weaker hypothesis, and a weaker hypothesis adds nothing where its
-words are the chosen transcript's own.
+Negated signs ("no numbness", "i didn't have an accident", "my arm isn't weak") and questions
+*about* signs ("what does tingling in the hands mean") raise nothing (``skill.sign_context``
+judges them); a sign the chosen transcript rules out that way is not raised again by a weaker
+hypothesis, and a weaker hypothesis adds nothing where its words are the chosen transcript's
+own.
 """
 
 from __future__ import annotations
@@ -26,10 +27,21 @@ from enum import StrEnum
 
 from audio.events import Transcript
 
+from .sign_context import denied, is_about, negated
 from .sounds import Respelling, SoundAlike
 from .warning_signs import PATTERNS, SOUND_TARGETS, Pattern, Sign, normalize
 
-__all__ = ["Certainty", "Finding", "SafetyCheck", "Sign", "Source", "check", "signs_in"]
+__all__ = [
+    "Certainty",
+    "Finding",
+    "SafetyCheck",
+    "Sign",
+    "Source",
+    "check",
+    "is_about",
+    "negated",
+    "signs_in",
+]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -87,110 +99,12 @@ class SafetyCheck:
         return "; ".join(parts) or "none"
 
 
-# -- negation and questions about signs --------------------------------------------------------
+# -- finding signs in one text ----------------------------------------------------------------
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
-
-# Close negations: they cover only the next few words ("no chills or sweats").
-_SHORT_NEGATIONS = _words("no without none nothing never nor neither free")
-# Negated verbs reach a little further ("i didn't have an accident", "i wasn't hurt in any crash").
-_VERB_NEGATIONS = _words(
-    "not dont doesnt didnt havent hasnt hadnt isnt arent wasnt werent aint nt "
-    "wont wouldnt shouldnt cant cannot couldnt"
-)
-_SHORT_REACH, _VERB_REACH = 3, 5
-_NOT_DENIALS = _words("stop help")
-# Right before a sign: "any" only comes with a denial or a question; "know" is a misheard "no".
-_RIGHT_BEFORE = _words("any know")
-# Words a denial reaches across ("i haven't had any falls", "i wasn't hurt in any crash"); any
-# other word ends its reach ("it won't need a car accident" denies nothing).
-_CARRY_DENIAL = _words(
-    "have has had got get getting gotten feel feeling felt notice noticed noticing seen see "
-    "been be being experience experienced experiencing suffer suffered suffering think seem "
-    "seems hurt injured involved running run in a an any the my some real really sign signs "
-    "of or nor too so very much it that from with by at all even "
-    "numbness numb tingling weakness weak fever chills sweats sweating pins needles accident "
-    "accidents fall falls crash injury injuries"
-)
-_CANNOT = _words("cant cannot couldnt unable")
-# "never had pain this bad" is a comparison, not a denial.
-_COMPARISON = _words("this that so such as")
-
-# How a question about a sign begins (not "might" or "may": a recognizer makes them of "my").
-_QUESTION_START = re.compile(
-    r"^(?:what|whats|which|when|whens|why|whys|how|hows|who|where|is|isnt|are|arent|does|"
-    r"doesnt|do|can|could|would|should|will|tell me|explain|define|describe|whether|"
-    r"in what|at what|according)\b"
-)
-# First-person words that tie a sign to the speaker ("my arm", "i've got"), unlike "my neck"
-# (the topic of every question here) or "should i" (the asker, not a report).
-_FIRST_PERSON = re.compile(
-    r"\b(?:im|ive|id|mine|myself|me)\b"
-    r"|\bmy\b(?! (?:\w+ )?(?:neck|necks|spasm|spasms|pain|posture|doctor|gp|muscles?|"
-    r"head|shoulders|back)\b)"
-    r"|\bi\b(?! (?:should|need|see|go|do|use|try|take|worry|know|tell|stop|prevent|treat|"
-    r"get rid|ask|call|expect|avoid|be|look|put|apply|wait|help)\b)"
-)
-# The asker, not a report: "should i", "tell me", and a last "me" after "does" (a misheard
-# "mean": "what does tingling in the hands me").
-_ASKING = re.compile(
-    r"\b(?:should|do|can|could|would|will|shall|must|might|may|did) i\b"
-    r"|\b(?:tell|give|help|show|let|explain to|remind) me\b"
-    r"|\b(?:does|do|did|would|could|can|might|will) (?:\w+ ){0,8}me$"
-)
-
-
-# What a sign means, how much it matters or what it causes: a question about it, even when the
-# recognizer lost the question word ("his fever a warning sign", "kim whiplash cause neck pain").
-_SIGNIFICANCE = re.compile(
-    r"\b(?:warning signs?|a sign of|red flags?|reason to (?:see|worry|call|go)|an emergency|"
-    r"(?:is|be|how) (?:\w+ )?(?:serious|dangerous)|worry about|count as|cause|causes|"
-    r"a cause of|lead to|leads to)\b|\bmean$"
-    # Anyone's body, not the speaker's: "can falling over hurt your neck".
-    r"|\byour (?:\w+ )?(?:neck|hand|hands|arm|arms|head|fingers|back|shoulders?|body|spine)\b"
-)
-# "... is that a warning sign?" asks about what was just told: a report.
-_ANAPHORA = re.compile(
-    r"\b(?:is|could|does|would|can|might|will) (?:that|this|these|those)\b"
-    r"|\b(?:cause|causes|causing|mean|means) (?:that|this|it|these)\b"
-)
-
-
-def is_about(text: str) -> bool:
-    """Whether ``text`` (normalized) asks about warning signs rather than reporting one: a
-    question, or words about what a sign means, with nothing tying a sign to the speaker."""
-    if _FIRST_PERSON.search(_ASKING.sub(" ", text)) is not None:
-        return False
-    if _QUESTION_START.search(text):
-        return True
-    return _SIGNIFICANCE.search(text) is not None and _ANAPHORA.search(text) is None
-
-
-def negated(text: str, start: int) -> bool:
-    """Whether a negation right before ``start`` denies what follows: nothing but words that
-    carry a denial over ("have", "any", "been in") may stand between them."""
-    before = text[:start].split()
-    for distance, word in enumerate(reversed(before[-_VERB_REACH:])):
-        between = before[len(before) - distance :]
-        if word in _RIGHT_BEFORE and distance == 0:
-            return True
-        if word in _SHORT_NEGATIONS and distance < _SHORT_REACH:
-            if word == "never" and _COMPARISON & set(between):
-                return False  # "never had pain this bad" compares
-            # "can't turn my head without screaming": the screaming happens.
-            return not (word == "without" and _CANNOT & set(before[: len(before) - distance]))
-        if word in _VERB_NEGATIONS:
-            # "can't stop shivering" reports the shivering.
-            return not (between and between[0] in _NOT_DENIALS)
-        if word not in _CARRY_DENIAL:
-            return False
-    return False
-
-
-# -- finding signs in one text ----------------------------------------------------------------
 
 # Targets common look-alikes are respelled into ("a week", "i feel"): by sound, they count only
 # inside a phrase that says more, never as the lone word.
@@ -232,7 +146,7 @@ def signs_in(text: str, by_sound: bool = True, finished: bool = True) -> Reading
     hits: list[Hit] = []
     ruled_out: set[Sign] = set()
     for pattern, match in _matches(words):
-        if about or negated(words, match.start()):
+        if about or denied(words, match.start(), match.end()):
             ruled_out.add(pattern.sign)
         else:
             hits.append(Hit(pattern.sign, match.group(), span=match.span()))
@@ -298,7 +212,7 @@ def _by_sound(words: Sequence[str], about: bool) -> Iterator[Hit]:
             continue  # found as spelled, and judged there
         if pattern.loose and all(word in _PHRASE_ONLY for word in touched):
             continue
-        if negated(text, match.start()):
+        if denied(text, match.start(), match.end()):
             continue
         span = respelled.heard_span(words, match.start(), match.end())
         yield Hit(pattern.sign, match.group(), by_sound=True, span=span)

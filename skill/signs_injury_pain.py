@@ -21,6 +21,19 @@ _THING = any_of(
     "slide skateboard board boat stage platform"
 )
 _HEAD = any_of("head neck back skull face chin spine shoulder")
+# Verbs of a blow to the head ("whacked my head on a beam"); not "crack", said of clicking a
+# stiff neck on purpose.
+_BLOW = any_of(
+    "bang banged banging bump bumped bumping hit hitting whack whacked smack smacked knock "
+    "knocked clonk clonked thump thumped bash bashed slam slammed smash smashed clout clouted "
+    "conk conked"
+)
+# Contact sports, where a neck is hurt by a blow or a tackle (not the gym: a strain there is an
+# ordinary cause of a spasm).
+_SPORT = any_of(
+    "rugby football soccer hockey boxing wrestling judo karate martial_arts cricket lacrosse "
+    "basketball netball match game fight scrum tackle"
+)
 INJURY = (
     Pattern(
         Sign.INJURY,
@@ -69,21 +82,29 @@ INJURY = (
             r"|\b(?:hit|rammed|smashed into|slammed into|ran into|drove into) (?:me|us|my car|"
             r"our car|the back of)\b"
             r"|\b(?:snapped|jerked|whipped|flung|thrown) (?:back|forward|forwards|backwards)\b"
-            rf"|\bbump\w* my {_HEAD}\b"
+            rf"|\b{_BLOW} (?:my|his|her|the back of my|the side of my|the top of my) {_HEAD}\b"
+            # Hurt at a sport or under a load: "hurt my neck playing rugby".
+            r"|\b(?:hurt|injured|damaged|jarred|wrenched) (?:my|his|her) "
+            rf"{_HEAD} (?:\w+ ){{0,2}}(?:playing|at|in|during|doing) (?:\w+ )?{_SPORT}\b"
+            # Hurt with a sound of something giving: "hurt my neck lifting and heard a crack".
+            rf"|\b(?:hurt|injured) (?:my|his|her) {_HEAD} (?:\w+ ){{0,8}}(?:heard|felt) "
+            r"(?:a|something) (?:\w+ )?(?:crack|snap|pop|crunch)\b"
             r"|\bhit (?:by|in the|on the|from)\b"
             rf"|\bhit (?:my|his|her|the back of my|the side of my) {_HEAD}\b|\b{_HEAD} hit\b"
             r"|\bhit (?:the|a) (?:ground|floor|deck|wall|windscreen|windshield|dashboard|dash|"
             r"bottom|steering wheel|post|tree|pavement|ice)\b"
             r"|\btook a (?:\w+ ){0,3}(?:hit|knock|blow|bang|whack|smack|tumble|fall|spill|header)\b"
             r"|\b(?:knock|blow|bang|whack|smack|bump) (?:on|to|in) (?:the|my) (?:\w+ )?"
-            rf"{_HEAD}\b|\bbang\w* my {_HEAD}\b|\bknocked (?:out|over|down|off|unconscious)\b"
+            rf"{_HEAD}\b|\bbang\w* my {_HEAD}\b|\bknocked (?:out|unconscious)\b"
+            # "i was knocked down", not "i knocked over a glass".
+            r"|\bknocked (?:over|down|off)\b(?! (?:a|an|the|my|his|her|some|it|them|that|this)\b)"
         ),
     ),
     Pattern(
         Sign.INJURY,
         re.compile(
             r"\btackl\w*\b|\bscrum\b|\bassault\w*\b|\battacked\b|\bpunched\b|\bbeaten up\b"
-            r"|\bmugged\b|\bheadbutt\w*\b|\bcame off (?:my|the|a|his|her) \w+\b"
+            r"|\bmugged\b|\bhead ?butt\w*\b|\bcame off (?:my|the|a|his|her) \w+\b"
             rf"|\b(?:thrown|bucked|flung|tossed) (?:off|from|out)\b"
             r"|\b(?:slipped|slipping|tripped|tripping|stumbled|skidded|wiped out|went flying|"
             r"went over|toppled)\b(?! (?:a |my )?dis[ck])"
@@ -91,7 +112,7 @@ INJURY = (
             rf"{_HEAD}\b|\blanded (?:badly|awkwardly|hard|heavily)\b"
             r"|\b(?:dived|dove|dived head first|jumped) into (?:the |a )?(?:shallow|pool|water|"
             r"lake|sea|river)\b|\bhit the bottom\b"
-            rf"|\b(?:fell|dropped|landed|came down|collapsed) on (?:me|my|top of me)\b"
+            rf"|\b(?:fell|dropped|landed|came down|collapsed|jumped) on (?:me|my|top of me)\b"
             rf"|\b(?:{_VEHICLE}) (?:accident|crash|wreck|smash|collision|injury)\b"
             r"|\b(?:sports?|rugby|football|hockey|skiing|riding|diving|gym|boxing|wrestling|"
             r"martial arts|judo|karate) (?:injury|accident|collision|crash)\b"
@@ -101,6 +122,9 @@ INJURY = (
 )
 
 # -- severe or worsening pain ------------------------------------------------------------------
+
+# "the pain is", "the pain's" (normalized "pains"), "the ache gets".
+_PAIN_IS = r"(?:pain|pains|ache|aches|spasms?|agony) (?:is |was |has been |feels |are |gets |got )?"
 
 SEVERE_PAIN = (
     Pattern(
@@ -119,8 +143,19 @@ SEVERE_PAIN = (
             r"|\bmost (?:intense|painful|severe|excruciating)\b"
             r"|\b(?:intense|extreme|terrible|awful|horrible|horrendous|dreadful|shocking|"
             r"insane|crazy|blinding|searing|violent) (?:\w+ )?(?:pain|ache|agony|spasm)\w*\b"
-            r"|\bpain (?:is|was|has been|feels) (?:so |really |very |just )?(?:intense|extreme|"
-            r"terrible|awful|horrible|unbearable|excruciating|too much|out of this world)\b"
+            # The pain said to be extreme: "the pain is horrendous", "the pain's unreal".
+            rf"|\b{_PAIN_IS}(?:so |really |very |just |absolutely |truly |properly |quite |that |"
+            r"too )?(?:intense|extreme|terrible|awful|horrible|horrendous|horrific|unbearable|"
+            r"excruciating|too much|out of this world|unreal|brutal|savage|immense|crushing|"
+            r"hideous|atrocious|insane|ridiculous|terrifying)\b"
+            # "bad" only with a word that makes it more than bad: "really bad pain", "the pain
+            # is that bad" (not "the pain is bad in the morning").
+            rf"|\b{_PAIN_IS}(?:so|really|very|that|too|extremely|incredibly) bad\b"
+            r"|\b(?:really|very|so|extremely|incredibly|unbelievably|seriously|properly) "
+            r"(?:really |very )?bad (?:\w+ )?(?:pain|ache|spasm)\w*\b"
+            r"|\b(?:through the roof|off the (?:charts?|scale|scales)|beyond belief)\b"
+            r"|\bhurts? (?:like (?:hell|mad|crazy|anything|the devil|nothing else)|so (?:much|bad)"
+            r"|more than anything)\b"
             r"|\bkilling me\b|\bin (?:so much|such) pain\b|\bso much pain\b"
             r"|\b(?:so|too|really really|incredibly|unbelievably|extremely|insanely) painful\b"
             r"|\b(?:so|too) (?:bad|sore) (?:that )?(?:i|it)\b|\bits so bad\b"
@@ -155,6 +190,11 @@ SEVERE_PAIN = (
             r"(?:screaming|crying|tears|agony|wincing))\b"
             r"|\b(?:kept|keeps|keep|keeping) me (?:up|awake)\b|\b(?:woke|wakes|waking) me (?:up)?\b"
             r"|\bstuck in bed\b|\bbed ?(?:bound|ridden)\b|\boff work\b|\bcalled in sick\b"
+            # No sleep for the pain: "i haven't slept a wink", "not slept properly for days".
+            r"|\b(?:havent|hasnt|not|didnt|couldnt|cant|never|hardly|barely) (?:\w+ )?slept "
+            r"(?:properly |well |much )?(?:a wink|at all|all night|in days|for (?:\w+ )?"
+            r"(?:days|nights))\b"
+            r"|\bsleepless\b"
             r"|\b(?:stuck|been) (?:in|on) (?:bed|the sofa|the couch|the floor) all day\b"
             r"|\bnothing (?:i do |we do |ive tried |i try |i take )?"
             r"(?:helps|works|makes (?:it|any) (?:difference|better))\b"
@@ -175,6 +215,7 @@ SEVERE_PAIN = (
             r"(?:getting |got |gotten |been |gone |going |get )?"
             r"(?:better|improv\w*|eased|easing|away|any better|helped|helping|help|helps|works|"
             r"working|worked|shifting|shifted|budging|budged|settling|settled|stopping|stopped|"
+            r"touching|touch it|touched|making a dent|make a dent|taking the edge off|"
             r"letting up|let up|going away|go away|gone away|stop|goes away)\b"
             r"|\bno (?:improvement|change|relief|let up|better)\b"
             rf"|\b(?:for|over|about|nearly|almost|been) (?:a month|months|{NUMBER} months|"

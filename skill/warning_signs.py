@@ -9,7 +9,7 @@ is "cant", "neck's" is "necks"), everything else that is not a letter or digit a
 A pattern is ``loose`` when one word alone raises it ("fever", "numb"): those count only as
 spelled. The others need a phrase around the word, so they also run on a text respelled by
 sound (``skill.sounds``), where a lone word would be too easy to hear by accident ("a week"
-is not "a weak"). Negation and questions about a sign are judged in ``skill.safety``.
+is not "a weak"). Negation and questions about a sign are judged in ``skill.sign_context``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,15 @@ _WEAK = any_of("weak weaker weakest weakly feeble")
 _GRIP_VERBS = any_of(
     "grip grasp hold squeeze pinch clench make_a_fist button do_up open write lift raise "
     "carry pick_up pick pull push twist turn_the_key turn_a_key unscrew use reach"
+)
+_HAND_VERBS = any_of("grip grasp hold squeeze pinch open unscrew undo twist pick_up lift")
+# Everyday things a weak hand fails to hold, open or carry ("i can't open jars", "i dropped a
+# plate"): with them, no limb need be named.
+_OBJECT = any_of(
+    "cup cups mug mugs glass glasses plate plates bowl bowls jar jars lid lids bottle bottles "
+    "tin tins can cans kettle pan pans pot teapot cutlery fork forks knife knives spoon spoons "
+    "pen pens pencil phone keys key remote toothbrush hairbrush brush book books bag bags "
+    "shopping tray drink drinks tea coffee pint shirt_buttons buttons zip door_handle tap taps"
 )
 _WEAKNESS = (
     Pattern(Sign.WEAKNESS, re.compile(rf"\b(?:{_WEAK}|weakness|weakening|weakened)\b"), True),
@@ -56,6 +65,17 @@ _WEAKNESS = (
         Sign.WEAKNESS,
         re.compile(rf"\b{CANT} {gap(1)}(?:lift|raise|move|hold up|use) {MY} {gap(1)}{LIMB}\b"),
     ),
+    # A hand that fails at everyday things: "i can't open jars", "i dropped a plate".
+    Pattern(
+        Sign.WEAKNESS,
+        re.compile(
+            rf"\b{CANT} {gap(1)}{_HAND_VERBS} {gap(2)}{_OBJECT}\b"
+            # Dropping as a habit, or again and again; one slip of a cup is not a sign.
+            rf"|\bdropping (?:a|my|the|his|her|another|every|each) (?:\w+ )?{_OBJECT}\b"
+            rf"|\bdrop(?:ped|s)? (?:a|my|the|his|her|it|them) (?:\w+ )?(?:{_OBJECT} )?{gap(2)}"
+            r"(?:again|twice|\w+ times|all the time|every time)\b"
+        ),
+    ),
     Pattern(
         Sign.WEAKNESS,
         re.compile(
@@ -72,7 +92,11 @@ _WEAKNESS = (
             rf"\b{LIMB} {gap(3)}(?:gave|gives|giving|give) (?:out|way)\b"
             rf"|\b{LIMB} {gap(3)}(?:just )?(?:let|lets|letting) go\b"
             r"|\b(?:keeps|kept|keep) letting go\b"
-            rf"|\b{LIMB} {gap(4)}(?:useless|limp|floppy|like jelly|dead weight|wobbl\w*)\b"
+            rf"|\b{LIMB} {gap(4)}(?:useless|limp|floppy|like jelly|dead weight|wobbl\w*|"
+            r"like (?:a )?(?:wet )?(?:noodle|spaghetti|lettuce|rag|rag doll|rubber))\b"
+            # "my hand just went": it gave up, said at the end.
+            rf"|\b{LIMB} (?:\w+ )?(?:just )?(?:went|gave up|gives up|packed up|packed in)"
+            r"(?= on me\b|$)"
             rf"|\b{LIMB} {gap(3)}(?:buckl\w*|collaps\w*)\b"
         ),
     ),
@@ -80,8 +104,10 @@ _WEAKNESS = (
         Sign.WEAKNESS,
         re.compile(
             r"\b(?:no|lost|losing|lose|loses|lack of|less|not much|zero|without any) "
-            r"(?:\w+ )?(?:strength\w*|power|grip|control)\b"
-            rf"|\b(?:grip|strength) {gap(2)}(?:gone|going|weak\w*|failing|fading|not what)\b"
+            r"(?:\w+ ){0,2}(?:strength\w*|power|grip|control)\b"
+            rf"|\b(?:grips?|strength) {gap(2)}(?:gone|going|weak\w*|failing|fading|not what)\b"
+            rf"|\b(?:grips?|strength|power) (?:has |have )?(?:gone|drained|vanished) "
+            rf"(?:out of|from) {MY} {gap(1)}{LIMB}\b"
             rf"|\bwithout it wobbling\b|\bwobbl\w* {gap(3)}{LIMB}\b"
         ),
     ),
@@ -119,13 +145,17 @@ _NUMBNESS = (
             rf"|\b{CANT} {gap(1)}feel {gap(2)}{LIMB}\b"
             rf"|\b{LIMB} {gap(3)}(?:feel|feels|feeling|felt|gone|went|is|are|go|goes|going) "
             r"(?:all )?(?:dead|asleep|dull|like cotton wool|wooden|rubbery|fuzzy|funny|weird)\b"
-            rf"|\b{LIMB} {gap(4)}asleep\b"
+            rf"|\b{LIMB} {gap(4)}(?:asleep|to sleep)\b"
         ),
     ),
     Pattern(
         Sign.NUMBNESS,
         re.compile(
             r"\belectric\w*\b|\belectricity\b|\bzing\w*\b|\bfizz\w*\b"
+            # An odd feeling in a limb: "a buzzing feeling in my fingers".
+            r"|\b(?:buzz\w*|prickl\w*|tingl\w*|numb\w*|burning|crawling|dead|weird|funny|strange|"
+            r"odd|pins and needles) (?:feeling|feelings|sensation|sensations) "
+            rf"(?:\w+ ){{0,2}}(?:in|on|down|through|into|along) {gap(2)}{LIMB}\b"
             r"|\bprickl\w*\b|\bcrawling\b|\blike ants\b"
             rf"|\b{LIMB} {gap(3)}(?:buzz\w*|burn\w*|shoot\w*|zap\w*|jolts?)\b"
             rf"|\b(?:buzz\w*|shooting|shoots|zap\w*|jolts?|shocks?|burning|radiat\w*|spread\w*|"
@@ -152,6 +182,8 @@ _FEVER = (
             rf"|\b(?:temperature|temp)s? {gap(2)}(?:up|high|raised|rising|spiking|"
             rf"{_TEMP_NUMBER})\b"
             rf"|\b(?:fever|temperature|temp) of {gap(1)}{_TEMP_NUMBER}\b"
+            r"|\bthermometer (?:\w+ ){0,2}(?:says|said|read|reads|reading|shows|showed|showing|"
+            rf"is|was|on|at|gave|gives) {gap(2)}(?:{_TEMP_NUMBER}|high|over)\b"
             # A body temperature read out: "thirty eight point five", "39.2".
             r"|\b(?:thirty (?:seven point (?:five|six|seven|eight|nine)|eight|nine)|forty) "
             r"point \w+\b|\b(?:3[89]|40|10[0-4]) [0-9]\b"
@@ -170,6 +202,8 @@ _FEVER = (
             r"|\b(?:cant stop|keep|been) (?:shaking|trembling)\b|\bflu\b|\bflu like\b|\bfluey\b"
             r"|\b(?:i|im|i am|ive been|i have been|i feel|feeling|i felt) (?:so |really |very |"
             r"all |quite )?(?:hot|burning|boiling|shivery|feverish)\b"
+            # Hot from something outside, not from a fever: "i'm hot from the shower".
+            r"(?! (?:from|after|because|and bothered|under|in here|in the sun|with the heat)\b)"
             r"|\b(?:sick|ill|unwell|poorly|rough|achy|shaky) and (?:hot|feverish|shivery|cold|"
             r"sweaty)\b"
         ),

@@ -1,8 +1,9 @@
 """The red-flag check: every warning sign in everyday words, sound-alikes, denials and questions
 about signs, and certain versus possible over the recognizer's hypotheses.
 
-The phrasings here were written for these tests, apart from the development set; the floor test
-at the end reads ``bench/sets/dev_red_flags.yaml`` (never the held-out test sets).
+The phrasings here were written for these tests, apart from the development sets; the floor test
+at the end reads ``bench/sets/dev_red_flags.yaml`` and ``dev2_red_flags.yaml`` (never the
+held-out test sets).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from skill.sounds import SoundAlike, distance, pronunciations
 from skill.warning_signs import SOUND_TARGETS, Sign, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_RED_FLAGS = ROOT / "bench" / "sets" / "dev_red_flags.yaml"
+DEV_RED_FLAGS = (
+    ROOT / "bench" / "sets" / "dev_red_flags.yaml",
+    ROOT / "bench" / "sets" / "dev2_red_flags.yaml",
+)
 
 SIGNS: dict[Sign, list[str]] = {
     Sign.WEAKNESS: [
@@ -211,6 +215,68 @@ def test_a_denial_reaches_only_across_words_that_carry_it() -> None:
     assert negated(text, text.index("crash"))
 
 
+# Each form a denial takes: before the sign, inside the phrase right before the word that names
+# it, a bare "no" or "fine" after it, across small words, and through "i don't think".
+DENIAL_FORMS = [
+    "my arm isn't weak",
+    "my hand doesn't feel numb",
+    "my fingers aren't going numb",
+    "my hands aren't tingling",
+    "i haven't fallen",
+    "numbness no just stiffness",
+    "any fever nope",
+    "my grip's fine",
+    "my temperature is normal",
+    "nothing like a fall or an accident",
+    "nothing like numbness or weakness",
+    "i don't think i've got a fever",
+    "i've never had any weakness in my arms",
+    "without any pins and needles",
+]
+
+
+@pytest.mark.parametrize("text", DENIAL_FORMS)
+def test_every_form_of_denial_raises_nothing(text: str) -> None:
+    result = check(text)
+    assert not result.certain and not result.possible, result.summary()
+
+
+# A denial of one sign leaves another the same sentence reports.
+DENIAL_AND_REPORT = [
+    ("i didn't fall but my arm has gone numb", Sign.NUMBNESS),
+    ("no fever but my hand is weak", Sign.WEAKNESS),
+    ("my arm isn't weak but my fingers are tingling", Sign.NUMBNESS),
+    ("i haven't been in an accident but the pain is unbearable", Sign.SEVERE_PAIN),
+    ("i don't know why but my hand keeps going numb", Sign.NUMBNESS),
+    ("i can't stop shivering", Sign.FEVER),
+    ("i haven't slept a wink the pain is that bad", Sign.SEVERE_PAIN),
+    ("the painkillers aren't touching it", Sign.SEVERE_PAIN),
+]
+
+
+@pytest.mark.parametrize(("text", "sign"), DENIAL_AND_REPORT)
+def test_a_reported_sign_still_counts_beside_a_denial(text: str, sign: Sign) -> None:
+    result = check(text)
+    assert result.certain == (sign,), result.summary()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what if my arm goes numb",
+        "is it bad if my fingers tingle",
+        "what should i do if i get a temperature",
+    ],
+)
+def test_a_short_condition_in_a_question_supposes(text: str) -> None:
+    assert is_about(normalize(text))
+
+
+def test_a_long_condition_in_a_question_may_report() -> None:
+    text = "what should i do if i turn my head and my arm goes numb"
+    assert check(text).certain == (Sign.NUMBNESS,)
+
+
 # -- sound-alikes ------------------------------------------------------------------------------
 
 
@@ -329,8 +395,9 @@ def test_the_rest_is_what_else_was_asked() -> None:
 # -- the typed floor over the development set -----------------------------------------------------
 
 
-def test_typed_recall_and_false_cautions_on_the_development_set() -> None:
-    items = yaml.safe_load(DEV_RED_FLAGS.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("path", DEV_RED_FLAGS, ids=lambda path: path.name)
+def test_typed_recall_and_false_cautions_on_the_development_set(path: Path) -> None:
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
     flags = [i for i in items if i["sign"] != "none"]
     controls = [i for i in items if i["sign"] == "none"]
     caught = [i for i in flags if Sign(i["sign"]) in check(i["text"]).certain]

@@ -1,0 +1,183 @@
+"""Whether a warning sign a pattern found is reported, or denied or only asked about.
+
+``skill.safety`` finds signs with the patterns of ``skill.warning_signs``; this module judges the
+words around a match, on ``normalize``d text:
+
+* a denial rules a sign out: a negation before it ("no numbness", "i haven't had a fever",
+  "never any weakness", "nothing like a fall"), one inside the match right before the word
+  that names the sign ("my arm isn't weak", "my hand doesn't feel numb", "my fingers aren't
+  tingling"), or a bare "no" after it ("numbness? no");
+* a question *about* a sign rules out every sign in the text ("what does tingling in the hands
+  mean", "what if my arm goes numb"), unless something ties a sign to the speaker.
+
+A sign that is reported next to a denial of another still counts ("i didn't fall but my arm has
+gone numb"): a denial only reaches across words that carry it.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["denied", "is_about", "negated"]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# -- denials -------------------------------------------------------------------------------------
+
+# Close negations: they cover only the next few words ("no chills or sweats"); what one avoids
+# or prevents has not happened ("how do i avoid a fall").
+_SHORT_NEGATIONS = _words(
+    "no without none nothing never nor neither free avoid avoiding prevent preventing"
+)
+# Negated verbs reach a little further ("i didn't have an accident", "i wasn't hurt in any crash").
+_VERB_NEGATIONS = _words(
+    "not dont doesnt didnt havent hasnt hadnt isnt arent wasnt werent aint nt "
+    "wont wouldnt shouldnt cant cannot couldnt"
+)
+_SHORT_REACH, _VERB_REACH = 3, 5
+_NOT_DENIALS = _words("stop help")
+# Right before a sign: "any" only comes with a denial or a question; "know" is a misheard "no".
+_RIGHT_BEFORE = _words("any know")
+# Words a denial reaches across ("i haven't had any falls", "i wasn't hurt in any crash"); any
+# other word ends its reach ("it won't need a car accident" denies nothing).
+_CARRY_DENIAL = _words(
+    "have has had got get getting gotten feel feeling felt notice noticed noticing seen see "
+    "been be being experience experienced experiencing suffer suffered suffering think seem "
+    "seems hurt injured involved running run in a an any the my some real really sign signs "
+    "of or nor too so very much it that from with by at all even ever once going gone go goes "
+    "turning become becoming is are was pain say said "
+    "numbness numb tingling weakness weak fever chills sweats sweating pins needles accident "
+    "accidents fall falls crash injury injuries temperature temp"
+)
+# Small words a denial crosses without using up its reach: "nothing like a fall or an accident"
+# is as close a denial as "no fall or accident".
+_FREE = _words("a an the any or nor and of some my")
+# Words that carry a denial only after certain others: "nothing like numbness" ("i don't like
+# the numbness" reports it), "i don't think i've got a fever" ("no i've got a fever" answers).
+_CARRY_AFTER = {
+    "like": _words("nothing anything"),
+    **dict.fromkeys(("i", "ive", "im", "id"), _words("think believe reckon suppose say")),
+}
+_CANNOT = _words("cant cannot couldnt unable")
+# "never had pain this bad" is a comparison, not a denial.
+_COMPARISON = _words("this that so such as")
+
+
+def negated(text: str, start: int) -> bool:
+    """Whether a negation right before ``start`` denies what follows: nothing but words that
+    carry a denial over ("have", "any", "been in") may stand between them."""
+    before = text[:start].split()
+    reach = 0  # words crossed so far, the small ones not counted
+    for index in range(len(before) - 1, -1, -1):
+        word, between = before[index], before[index + 1 :]
+        if word in _RIGHT_BEFORE and not between:
+            return True
+        if word in _SHORT_NEGATIONS and reach < _SHORT_REACH:
+            if word == "never" and _COMPARISON & set(between):
+                return False  # "never had pain this bad" compares
+            # "can't turn my head without screaming": the screaming happens.
+            return not (word == "without" and _CANNOT & set(before[:index]))
+        if word in _VERB_NEGATIONS:
+            # "can't stop shivering" reports the shivering.
+            return not (between and between[0] in _NOT_DENIALS)
+        carries = word in _CARRY_DENIAL or (
+            index > 0 and before[index - 1] in _CARRY_AFTER.get(word, frozenset())
+        )
+        if not carries:
+            return False
+        reach += word not in _FREE
+        if reach >= _VERB_REACH:
+            return False
+    return False
+
+
+# The word inside a match that names the sign: a negation right before it denies the sign even
+# though the match began earlier ("my arm isn't weak", "my hands aren't tingling"). Verbs a
+# pattern itself negates ("can't grip", "won't work", "isn't easing") are not among them.
+_SIGN_WORD = re.compile(
+    r"\b(?:weak\w*|feeble|numb\w*|tingl\w*|dead|asleep|fuzzy|prickl\w*|buzz\w*|fever\w*|hot|"
+    r"shivery|temperature|temp|fell|fallen|fall|falls|hurt|injured|worse|severe|unbearable|"
+    r"excruciating|agony|painful)\b"
+)
+# After a sign, a bare "no" answers whether it is there ("numbness no just stiffness"), and
+# "fine" or "normal" says it is not ("my temperature is normal", "my grip's fine").
+_NO_AFTER = re.compile(
+    r"^ (?:no|nope|nah|none|not really|not at all|never|negative)(?: (?:just|only|but|its)\b|$)"
+    r"|^ (?:(?:is|was|are|s|seems|looks|feels|has been) )?(?:totally |completely |perfectly |"
+    r"absolutely |quite |all )?(?:normal|fine)\b"
+    r"|^ (?:is|was|are|s|seems|looks|feels|has been) (?:ok|okay|alright|all right|grand)\b"
+)
+
+
+def denied(text: str, start: int, end: int) -> bool:
+    """Whether the sign matched at ``text[start:end]`` is denied, before, inside or after."""
+    if negated(text, start) or _NO_AFTER.match(text[end:]):
+        return True
+    return any(
+        negated(text, word.start())
+        for word in _SIGN_WORD.finditer(text, start, end)
+        if word.start() > start
+    )
+
+
+# -- questions about signs ----------------------------------------------------------------------
+
+# How a question about a sign begins (not "might" or "may": a recognizer makes them of "my").
+_QUESTION_START = re.compile(
+    r"^(?:what|whats|which|when|whens|why|whys|how|hows|who|where|is|isnt|are|arent|does|"
+    r"doesnt|do|can|could|would|should|will|tell me|explain|define|describe|whether|"
+    r"in what|at what|according)\b"
+)
+# First-person words that tie a sign to the speaker ("my arm", "i've got"), unlike "my neck"
+# (the topic of every question here) or "should i" (the asker, not a report).
+_FIRST_PERSON = re.compile(
+    r"\b(?:im|ive|id|mine|myself|me)\b"
+    r"|\bmy\b(?! (?:\w+ )?(?:neck|necks|spasm|spasms|pain|posture|doctor|gp|muscles?|"
+    r"head|shoulders|back)\b)"
+    r"|\bi\b(?! (?:should|need|see|go|do|use|try|take|worry|know|tell|stop|prevent|treat|"
+    r"get rid|ask|call|expect|avoid|be|look|put|apply|wait|help)\b)"
+)
+# The asker, not a report: "should i", "tell me", and a last "me" after "does" (a misheard
+# "mean": "what does tingling in the hands me").
+_ASKING = re.compile(
+    r"\b(?:should|do|can|could|would|will|shall|must|might|may|did) i\b"
+    r"|\b(?:tell|give|help|show|let|explain to|remind) me\b"
+    r"|\b(?:does|do|did|would|could|can|might|will) (?:\w+ ){0,8}me$"
+)
+# A short condition at the end of a question supposes, it does not report: "what if my arm goes
+# numb", "is it bad if my fingers tingle", "what should i do if i get a temperature". A long one
+# may tell what happens to the speaker ("what should i do if i turn my head and my arm goes
+# numb"), so it keeps its first-person words.
+_SUPPOSING = re.compile(r"\b(?:if|in case|suppose|supposing)\b(?: \w+){1,5}$")
+
+# What a sign means, how much it matters or what it causes: a question about it, even when the
+# recognizer lost the question word ("his fever a warning sign", "kim whiplash cause neck pain").
+_SIGNIFICANCE = re.compile(
+    r"\b(?:warning signs?|a sign of|red flags?|reason to (?:see|worry|call|go)|an emergency|"
+    r"(?:is|be|how) (?:\w+ )?(?:serious|dangerous)|worry about|count as|cause|causes|"
+    r"a cause of|lead to|leads to)\b|\bmean$"
+    # Anyone's body, not the speaker's: "can falling over hurt your neck".
+    r"|\byour (?:\w+ )?(?:neck|hand|hands|arm|arms|head|fingers|back|shoulders?|body|spine)\b"
+)
+# "... is that a warning sign?" asks about what was just told: a report.
+_ANAPHORA = re.compile(
+    r"\b(?:is|could|does|would|can|might|will) (?:that|this|these|those)\b"
+    r"|\b(?:cause|causes|causing|mean|means) (?:that|this|it|these)\b"
+)
+
+
+def is_about(text: str) -> bool:
+    """Whether ``text`` (normalized) asks about warning signs rather than reporting one: a
+    question, or words about what a sign means, with nothing tying a sign to the speaker."""
+    question = _QUESTION_START.search(text) is not None
+    speaker = _ASKING.sub(" ", text)
+    if question:
+        speaker = _SUPPOSING.sub(" ", speaker)
+    if _FIRST_PERSON.search(speaker) is not None:
+        return False
+    if question:
+        return True
+    return _SIGNIFICANCE.search(text) is not None and _ANAPHORA.search(text) is None
