@@ -480,6 +480,10 @@ def _system_result(
         "cautioned": cautioned(response),
         "latency_ms": silence_ms + 1000.0 * (heard.tail_s + handle_s),
         "work_s": heard.work_s + handle_s,
+        # Every hypothesis the dialogue was given, so a development run can be judged again
+        # offline when the dialogue changes (``bench.rejudge``).
+        "alternatives": [[h.text, round(h.score, 5)] for h in heard.transcript.alternatives],
+        "partials": list(heard.transcript.partials),
     }
 
 

@@ -200,10 +200,6 @@ def _inner(folder: Path) -> int:
     speech.say("Ready.")  # the synthesizer and the output stream warm, as after the greeting
     turns = []
 
-    def complete(words: str) -> bool:
-        ranked = matcher.rank(words)
-        return bool(ranked) and ranked[0].confidence >= 1.0
-
     for item in plan:
         (folder / "capture.raw").write_bytes(Path(item["audio"]).read_bytes())
         mic = Microphone()
@@ -217,7 +213,7 @@ def _inner(folder: Path) -> int:
                 timed,  # type: ignore[arg-type]
                 recognition.recognizer("microphone"),
                 Endpointer(),
-                complete=complete,
+                complete=matcher.is_whole_request,
             )
         finally:
             mic.stop()

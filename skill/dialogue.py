@@ -136,9 +136,10 @@ class DialogueManager:
             )
         self._state.red_flag_seen = True
         if response.kind is Kind.CLARIFY:
-            # "Did you mean ...?" after a caution asks about nothing that matters now.
+            # "Did you mean ...?" after a caution asks about nothing that matters now: the
+            # caution is said alone, and the response says it answered nothing else.
             self._state.pending_options = ()
-            response = replace(response, kind=Kind.FALLBACK)
+            response = replace(response, intent="fallback", kind=Kind.FALLBACK)
         if response.kind is Kind.ROUTINE:
             self._state.pending_routine = response.routine
         return self.replies.caution(response, signs)

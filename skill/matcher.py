@@ -18,9 +18,10 @@ confidence when no value is said.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,7 +31,14 @@ from rapidfuzz import fuzz, process
 
 from .index import SPELL_MIN_LENGTH, SentenceIndex, build_index
 from .intents import IntentSet
-from .text import BODY_STEMS, OTHER_BODY_PARTS, content_stems
+from .text import (
+    BODY_STEMS,
+    FILLER,
+    OTHER_BODY_PARTS,
+    content_stems,
+    has_content,
+    normalize,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -43,6 +51,8 @@ MISSING_SLOT_FACTOR = 0.75
 SPELL_CUTOFF = 85.0
 # How many recent queries keep their ranking (a turn often ranks the same text twice).
 RECENT_QUERIES = 64
+# The confidence of a sentence the templates make, word for word.
+EXACT = 1.0
 # Below this, a reading is too unsure to act on: the dialogue falls back or asks.
 THRESHOLD = 0.55
 
@@ -82,6 +92,9 @@ class Matcher:
         # a server ranks from several threads at once.
         self._recent: dict[tuple[str, frozenset[str] | None], list[IntentMatch]] = {}
         self._recent_lock = threading.Lock()
+        # Every known sentence in order, for finding the ones that carry on from some words;
+        # built on first use (only semantic endpointing asks).
+        self._in_order: tuple[str, ...] | None = None
 
     def with_rescorer(self, rescorer: Rescorer | None) -> Matcher:
         """The same index, with another second opinion (``None``: the matcher alone)."""
@@ -99,6 +112,38 @@ class Matcher:
         """The intent ``text`` most likely means and how surely (recognition strategies use it)."""
         ranked = self.rank(text)
         return (ranked[0].intent, ranked[0].confidence) if ranked else (None, 0.0)
+
+    def is_whole_request(self, text: str, allowed: set[str] | None = None) -> bool:
+        """Whether ``text`` is already all of a request: a sentence the skill knows word for
+        word, which no longer known sentence carries on into another answer. "how long" is a
+        sentence, but "how long do neck spasms last" asks something else, so a person who says
+        "how long" may not be done; "stop" is done, as "stop it" asks the same. Semantic
+        endpointing ends a turn early on these, and only these."""
+        if not has_content(text) or all(word in FILLER for word in normalize(text).split()):
+            # "okay", "hey" or "there" alone is an answer or a greeting, but mostly the start of
+            # more ("there is tingling in my arm").
+            return False
+        ranked = self.rank(text, allowed)
+        if not ranked or ranked[0].confidence < EXACT:
+            return False
+        top = ranked[0]
+        answer = (top.intent, tuple(sorted(top.slots.items())))
+        table = self.index.table
+        for sentence in self._carrying_on(top.sentence):
+            intent, slots = table[sentence]
+            if (allowed is None or intent in allowed) and (intent, tuple(sorted(slots))) != answer:
+                return False
+        return True
+
+    def _carrying_on(self, sentence: str) -> Iterator[str]:
+        """The known sentences that begin with all of ``sentence`` and say more."""
+        if self._in_order is None:
+            self._in_order = tuple(sorted(self.index.table))
+        in_order, start = self._in_order, sentence + " "
+        for i in range(bisect.bisect_left(in_order, start), len(in_order)):
+            if not in_order[i].startswith(start):
+                return
+            yield in_order[i]
 
     def spoken_for(self, intents: Iterable[str]) -> list[str]:
         """The sentences (as spoken words) of just these intents: a small recognizer grammar."""
@@ -154,7 +199,7 @@ class Matcher:
             return []
         exact = index.table.get(query)
         if exact is not None and (allowed is None or exact[0] in allowed):
-            return [IntentMatch(exact[0], 1.0, dict(exact[1]), query)]
+            return [IntentMatch(exact[0], EXACT, dict(exact[1]), query)]
         names = [n for n in index.names if allowed is None or n in allowed]
         if not names:
             return []

@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-# A reading this sure is a sentence of the templates word for word.
-EXACT = 1.0
-
 
 class ListeningDisplay(Protocol):
     """What voice mode shows while it listens."""
@@ -170,11 +167,10 @@ class MicrophoneListener:
             self._mic.while_muted = self._modes[self._mode].barge_in
 
     def _complete(self, words: str) -> bool:
-        """Whether ``words`` are already a whole request: exactly a sentence the skill knows (in
-        a routine, a control). Then the turn ends without the endpointer's full silence."""
+        """Whether ``words`` are already a whole request (in a routine, a control): then the
+        turn ends without the endpointer's full silence."""
         allowed = {str(c) for c in IN_ROUTINE_INTENTS} if self._mode == "routine" else None
-        ranked = self._matcher.rank(words, allowed=allowed)
-        return bool(ranked) and ranked[0].confidence >= EXACT
+        return self._matcher.is_whole_request(words, allowed=allowed)
 
     def with_keyboard_fallback(self, keyboard: KeyboardListener) -> MicrophoneListener:
         self._fallback = keyboard
