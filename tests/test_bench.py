@@ -512,3 +512,58 @@ def test_the_bench_hybrid_stack_hears_what_make_recognizer_hears(
     out, _ = smoke
     wav = sorted((out / "audio" / "clean").glob("*.wav"))[0]
     assert _heard(BENCH_STACK, wav) == _heard(MAKE_RECOGNIZER, wav)
+
+
+# -- judging a run again ------------------------------------------------------------------------
+
+
+def _recorded_run(folder: Path, set_name: str) -> Path:
+    """A run of one off-topic question whose first reading answers nothing and whose second,
+    unlikely reading is a question the skill knows."""
+    folder.mkdir()
+    (folder / "results.json").write_text(json.dumps({"meta": {"set": set_name}}))
+    heard = {
+        "text": "how much does a cat weigh",
+        "confidence": 0.9,
+        "alternatives": [["how much does a cat weigh", 0.9], ["what causes neck spasms", 0.1]],
+        "partials": ["how much"],
+        "correct": True,
+        "false_accept": False,  # as if an older dialogue had kept the first reading
+        "cautioned": False,
+    }
+    record = {
+        "question": "q0",
+        "reference": "how much does a cat weigh",
+        "item_kind": "question",
+        "expected": "fallback",
+        "out_of_domain": True,
+        "red_flag": False,
+        "sign": "",
+        "control": "",
+        "condition": "clean",
+        "systems": {"domain": heard},
+    }
+    (folder / "utterances.jsonl").write_text(json.dumps(record) + "\n")
+    return folder
+
+
+def test_rejudging_a_development_run_asks_todays_dialogue_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import rejudge
+
+    assert rejudge.main([str(_recorded_run(tmp_path / "dev", "dev"))]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("off-topic"))
+    # Today's dialogue takes the lower reading it can answer (likely enough to have been said),
+    # so the verdict differs from the one recorded: it was asked again, not copied.
+    assert "run    0/1" in line
+    assert "now    1/1" in line
+
+
+def test_the_frozen_set_is_never_rejudged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import rejudge
+
+    assert rejudge.main([str(_recorded_run(tmp_path / "test", "test"))]) == 2
+    assert "frozen" in capsys.readouterr().out
