@@ -27,21 +27,11 @@ from enum import StrEnum
 
 from audio.events import Transcript
 
-from .sign_context import denied, is_about, negated
+from .sign_context import denied, is_about
 from .sounds import Respelling, SoundAlike
 from .warning_signs import PATTERNS, SOUND_TARGETS, Pattern, Sign, normalize
 
-__all__ = [
-    "Certainty",
-    "Finding",
-    "SafetyCheck",
-    "Sign",
-    "Source",
-    "check",
-    "is_about",
-    "negated",
-    "signs_in",
-]
+__all__ = ["Certainty", "Finding", "SafetyCheck", "Sign", "Source", "check", "signs_in"]
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from audio.events import Hypothesis, Transcript
-from skill.safety import Certainty, Source, check, is_about, negated
+from skill.safety import Certainty, Source, check
+from skill.sign_context import is_about, negated
 from skill.sounds import SoundAlike, distance, pronunciations
 from skill.warning_signs import SOUND_TARGETS, Sign, normalize
 
