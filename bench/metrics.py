@@ -344,33 +344,67 @@ class Target:
         }
 
 
+# The "Done when" of the understanding and safety work, as the benchmark can measure them. End of
+# speech to the first audible answer is measured through the sound devices by
+# ``bench.voice_latency``, not here.
 TARGETS = {
-    "accuracy_clean": Target("intent accuracy, clean (near-human voices)", 0.98, True, "%"),
-    "accuracy_5db": Target("intent accuracy, 5 dB SNR (near-human voices)", 0.94, True, "%"),
-    "false_accepts": Target("off-topic false accepts (near-human, all)", 0.03, False, "%"),
-    "latency_median": Target("latency median (end of speech to answer)", 300.0, False, "ms"),
-    "cold_start": Target("cold start to listening", 3.0, False, "s"),
-    "peak_memory": Target("peak memory", 400.0, False, "MB"),
+    "accuracy_clean": Target("intent accuracy, clean (near-human voices)", 0.97, True, "%"),
+    "accuracy_babble_10": Target("intent accuracy, babble at 10 dB (near-human)", 0.90, True, "%"),
+    "accuracy_pink_10": Target("intent accuracy, pink at 10 dB (near-human)", 0.90, True, "%"),
+    "accuracy_5db": Target("intent accuracy, 5 dB SNR (near-human voices)", 0.75, True, "%"),
+    "false_accepts": Target("off-topic false accepts, worst condition", 0.03, False, "%"),
+    "latency_median": Target("end of speech to answer text, median", 250.0, False, "ms"),
+    "recall_clean": Target("red-flag caution or confirmation, clean", 0.99, True, "%"),
+    "recall_10db": Target("red-flag caution or confirmation, 10 dB", 0.95, True, "%"),
+    "control_cautions": Target("false cautions on near-miss controls", 0.03, False, "%"),
+    "ordinary_cautions": Target("false cautions on ordinary questions", 0.03, False, "%"),
+    "typed_accuracy": Target("intent accuracy, typed", 0.95, True, "%"),
+    "typed_recall": Target("red-flag caution, typed", 1.0, True, "%"),
+    "cold_start": Target("cold start to listening", 2.5, False, "s"),
+    "peak_memory": Target("peak memory", 350.0, False, "MB"),
 }
+
+
+def _worst(by_condition: dict[str, float | None]) -> float | None:
+    """The highest rate over the measured conditions (the cells: voice family by noise)."""
+    values = [v for k, v in by_condition.items() if k.startswith("cell:") and v is not None]
+    return max(values) if values else None
 
 
 def check_targets(
     summary: dict[str, Any], startup: dict[str, Any], memory: dict[str, Any]
 ) -> dict[str, Any]:
-    """Every target for every Neck Coach row (cold start and memory are shared)."""
+    """Every target for every Neck Coach row (typed figures, cold start and memory are shared)."""
     per_strategy: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    red_flags = summary.get("red_flags", {}).get("systems", {})
     for name, row in summary["systems"].items():
         if row["kind"] == "peer":
             continue
+        accuracy = row["accuracy"]
+        safety = red_flags.get(name, {})
+        recall = safety.get("recall", {})
         per_strategy[name] = [
-            TARGETS["accuracy_clean"].check(row["accuracy"].get(NEAR_HUMAN_LABEL)),
-            TARGETS["accuracy_5db"].check(row["accuracy"].get("snr-5")),
-            TARGETS["false_accepts"].check(row["false_accept"].get("near-human all")),
+            TARGETS["accuracy_clean"].check(accuracy.get(NEAR_HUMAN_LABEL)),
+            TARGETS["accuracy_babble_10"].check(accuracy.get("cell:babble-10")),
+            TARGETS["accuracy_pink_10"].check(accuracy.get("cell:pink-10")),
+            TARGETS["accuracy_5db"].check(accuracy.get("snr-5")),
+            TARGETS["false_accepts"].check(_worst(row["false_accept"])),
             TARGETS["latency_median"].check(
                 summary["latency"][name]["near-human all"]["median_ms"]
             ),
+            TARGETS["recall_clean"].check(recall.get(NEAR_HUMAN_LABEL)),
+            TARGETS["recall_10db"].check(recall.get("snr-10")),
+            TARGETS["control_cautions"].check(
+                safety.get("control_cautions", {}).get("near-human all")
+            ),
+            TARGETS["ordinary_cautions"].check(
+                safety.get("ordinary_cautions", {}).get("near-human all")
+            ),
         ]
+    text = summary.get("text", {})
     shared = [
+        TARGETS["typed_accuracy"].check(text.get("accuracy", {}).get("neck-coach")),
+        TARGETS["typed_recall"].check(text.get("recall")),
         TARGETS["cold_start"].check(startup.get("to_listening_s")),
         TARGETS["peak_memory"].check(memory.get("peak_mb")),
     ]

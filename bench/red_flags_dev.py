@@ -1,11 +1,12 @@
 """Development measure of the red-flag check by voice: ``python -m bench.red_flags_dev``.
 
-Development data only: ``bench/sets/dev_red_flags.yaml`` and ``bench/sets/dev2_red_flags.yaml``
-(red flags and near-miss controls) and the ordinary in-domain questions of
-``bench/sets/dev_questions.yaml`` and ``bench/sets/dev2_questions.yaml`` (for false cautions);
+Development data only: ``bench/sets/dev_red_flags.yaml``, ``dev2_red_flags.yaml`` and
+``dev3_red_flags.yaml`` (red flags and near-miss controls) and the ordinary in-domain questions of
+``bench/sets/dev_questions.yaml``, ``dev2_questions.yaml`` and ``dev3_questions.yaml`` (for false
+cautions);
 typed, also their red-flag questions and the intent paraphrases of ``tests/data/paraphrases.yaml``.
 The held-out ``test_*`` sets are never read here. Typed, the report gives recall per sign and false
-cautions per kind of control, for the two red-flag files together and for each.
+cautions per kind of control, for the red-flag files together and for each.
 
 Every phrase is said by near-human voices (Piper's joe, flite's rms, awb and slt, festival's HTS
 slt), trimmed and brought to one level, padded with silence, and heard clean and with pink or
@@ -48,8 +49,8 @@ from .noise import RATE, Samples
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "bench" / "sets"
-RED_FLAG_SETS = (SETS / "dev_red_flags.yaml", SETS / "dev2_red_flags.yaml")
-QUESTION_SETS = (SETS / "dev_questions.yaml", SETS / "dev2_questions.yaml")
+RED_FLAG_SETS = tuple(SETS / f"{name}_red_flags.yaml" for name in ("dev", "dev2", "dev3"))
+QUESTION_SETS = tuple(SETS / f"{name}_questions.yaml" for name in ("dev", "dev2", "dev3"))
 PARAPHRASES = ROOT / "tests" / "data" / "paraphrases.yaml"
 OUT = ROOT / "bench" / "out" / "red_flags_dev"
 

@@ -50,11 +50,12 @@ _CARRY_DENIAL = _words(
     "of or nor too so very much it that from with by at all even ever once going gone go goes "
     "turning become becoming is are was pain say said "
     "numbness numb tingling weakness weak fever chills sweats sweating pins needles accident "
-    "accidents fall falls crash injury injuries temperature temp"
+    "accidents fall falls crash injury injuries temperature temp hot shivery shivering feverish "
+    "sweaty clammy tingly kind sort type"
 )
 # Small words a denial crosses without using up its reach: "nothing like a fall or an accident"
 # is as close a denial as "no fall or accident".
-_FREE = _words("a an the any or nor and of some my")
+_FREE = _words("a an the any or nor and of some my kind sort type")
 # Words that carry a denial only after certain others: "nothing like numbness" ("i don't like
 # the numbness" reports it), "i don't think i've got a fever" ("no i've got a fever" answers).
 _CARRY_AFTER = {
@@ -152,6 +153,12 @@ _ASKING = re.compile(
 # may tell what happens to the speaker ("what should i do if i turn my head and my arm goes
 # numb"), so it keeps its first-person words.
 _SUPPOSING = re.compile(r"\b(?:if|in case|suppose|supposing)\b(?: \w+){1,5}$")
+# A short condition before the question supposes as well: "if i had a fall should i see a
+# doctor", "say my arm went numb would that be serious".
+_SUPPOSING_FIRST = re.compile(
+    r"^(?:if|in case|suppose|supposing|say|what if)\b(?: \w+){1,5}? "
+    r"(?=(?:should|would|do|does|is|will|can|could|must) (?:i|it|that|you|we|this)\b)"
+)
 
 # What a sign means, how much it matters or what it causes: a question about it, even when the
 # recognizer lost the question word ("his fever a warning sign", "kim whiplash cause neck pain").
@@ -172,8 +179,9 @@ _ANAPHORA = re.compile(
 def is_about(text: str) -> bool:
     """Whether ``text`` (normalized) asks about warning signs rather than reporting one: a
     question, or words about what a sign means, with nothing tying a sign to the speaker."""
-    question = _QUESTION_START.search(text) is not None
-    speaker = _ASKING.sub(" ", text)
+    supposed = _SUPPOSING_FIRST.sub("", text)
+    question = _QUESTION_START.search(supposed) is not None
+    speaker = _ASKING.sub(" ", supposed)
     if question:
         speaker = _SUPPOSING.sub(" ", speaker)
     if _FIRST_PERSON.search(speaker) is not None:

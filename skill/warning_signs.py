@@ -36,7 +36,8 @@ _OBJECT = any_of(
     "cup cups mug mugs glass glasses plate plates bowl bowls jar jars lid lids bottle bottles "
     "tin tins can cans kettle pan pans pot teapot cutlery fork forks knife knives spoon spoons "
     "pen pens pencil phone keys key remote toothbrush hairbrush brush book books bag bags "
-    "shopping tray drink drinks tea coffee pint shirt_buttons buttons zip door_handle tap taps"
+    "shopping tray drink drinks tea coffee pint shirt_buttons buttons zip door_handle tap taps "
+    "things stuff anything"
 )
 _WEAKNESS = (
     Pattern(Sign.WEAKNESS, re.compile(rf"\b(?:{_WEAK}|weakness|weakening|weakened)\b"), True),
@@ -55,7 +56,12 @@ _WEAKNESS = (
         re.compile(
             rf"\b{LIMB} {gap(2)}(?:wont|doesnt|dont|cant|wouldnt|didnt|isnt|arent|will not|"
             r"does not|do not) (?:\w+ )?(?:work|working|grip|hold|do what|respond|cooperate|"
-            r"close|straighten|lift|do up|obey|listen)\b"
+            r"close|straighten|lift|do up|obey|listen|go|go up|move)\b"
+            rf"|\b{LIMB} {gap(2)}(?:has |have |s )?(?:forgotten|forgot|forgets) how to\b"
+            rf"|\b{LIMB} {gap(3)}(?:had|has|have|got) (?:nothing|no strength|no power) in "
+            r"(?:it|them)\b"
+            rf"|\b{LIMB} {gap(2)}(?:couldnt|cant|cannot|wouldnt|wont) (?:take|bear|hold|support) "
+            r"(?:the |its |any |my )?weight\b"
             r"|\bhandwriting (?:\w+ ){0,3}(?:messy|shaky|wobbly|bad|worse|terrible|awful|"
             r"illegible|a mess)\b"
             rf"|\b{LIMB} {gap(2)}(?:flops|flopping|drops|droops|drooping|hangs)\b"
@@ -92,7 +98,7 @@ _WEAKNESS = (
             rf"\b{LIMB} {gap(3)}(?:gave|gives|giving|give) (?:out|way)\b"
             rf"|\b{LIMB} {gap(3)}(?:just )?(?:let|lets|letting) go\b"
             r"|\b(?:keeps|kept|keep) letting go\b"
-            rf"|\b{LIMB} {gap(4)}(?:useless|limp|floppy|like jelly|dead weight|wobbl\w*|"
+            rf"|\b{LIMB} {gap(5)}(?:useless|limp|floppy|like jelly|dead weight|wobbl\w*|"
             r"like (?:a )?(?:wet )?(?:noodle|spaghetti|lettuce|rag|rag doll|rubber))\b"
             # "my hand just went": it gave up, said at the end.
             rf"|\b{LIMB} (?:\w+ )?(?:just )?(?:went|gave up|gives up|packed up|packed in)"
@@ -142,7 +148,8 @@ _NUMBNESS = (
         re.compile(
             r"\b(?:no|lost|losing|lose|lost all|not much|less|reduced|without any|cant get any) "
             r"(?:the )?(?:feeling|sensation|sense of touch)\b"
-            rf"|\b{CANT} {gap(1)}feel {gap(2)}{LIMB}\b"
+            rf"|\b{CANT} {gap(1)}feel {gap(4)}{LIMB}\b"
+            rf"|\b{LIMB} {gap(6)}(?:cotton wool|full of needles|needles)\b"
             rf"|\b{LIMB} {gap(3)}(?:feel|feels|feeling|felt|gone|went|is|are|go|goes|going) "
             r"(?:all )?(?:dead|asleep|dull|like cotton wool|wooden|rubbery|fuzzy|funny|weird)\b"
             rf"|\b{LIMB} {gap(4)}(?:asleep|to sleep)\b"
@@ -187,6 +194,9 @@ _FEVER = (
             # A body temperature read out: "thirty eight point five", "39.2".
             r"|\b(?:thirty (?:seven point (?:five|six|seven|eight|nine)|eight|nine)|forty) "
             r"point \w+\b|\b(?:3[89]|40|10[0-4]) [0-9]\b"
+            # Hot to the touch: "my forehead's really hot", "my skin is burning up".
+            r"|\b(?:forehead|foreheads|skin|skins|body|bodys) (?:\w+ ){0,2}(?:hot|burning up|"
+            r"boiling|roasting|on fire|clammy)\b"
         ),
     ),
     Pattern(

@@ -2,8 +2,8 @@
 about signs, and certain versus possible over the recognizer's hypotheses.
 
 The phrasings here were written for these tests, apart from the development sets; the floor test
-at the end reads ``bench/sets/dev_red_flags.yaml`` and ``dev2_red_flags.yaml`` (never the
-held-out test sets).
+at the end reads the development files ``bench/sets/dev*_red_flags.yaml`` (never the held-out
+test sets).
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from skill.sounds import SoundAlike, distance, pronunciations
 from skill.warning_signs import SOUND_TARGETS, Sign, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_RED_FLAGS = (
-    ROOT / "bench" / "sets" / "dev_red_flags.yaml",
-    ROOT / "bench" / "sets" / "dev2_red_flags.yaml",
+DEV_RED_FLAGS = tuple(
+    ROOT / "bench" / "sets" / f"{name}_red_flags.yaml" for name in ("dev", "dev2", "dev3")
 )
 
 SIGNS: dict[Sign, list[str]] = {
@@ -119,6 +118,42 @@ SIGNS: dict[Sign, list[str]] = {
         "the pain got worse overnight",
     ],
 }
+
+# Families of wording found missing on a fresh development file (these sentences are new).
+MORE_SIGNS: dict[Sign, list[str]] = {
+    Sign.WEAKNESS: [
+        "my right arm just won't go up anymore",
+        "my hand has forgotten how to hold a pen",
+        "my arm feels heavy and kind of useless",
+        "i can't hold things for long",
+        "my left hand has no power in it",
+        "my arm can't bear any weight since yesterday",
+    ],
+    Sign.NUMBNESS: [
+        "i can't feel the ends of my fingers",
+        "my fingers feel like they're wrapped in cotton wool",
+        "my hand feels like it's full of needles",
+    ],
+    Sign.FEVER: ["my forehead is boiling", "my skin feels hot and clammy"],
+    Sign.INJURY: [
+        "i headed a football and felt my neck go",
+        "i got whacked on the head by a branch",
+        "i had an awkward landing off the trampoline",
+        "i cracked my head on the cupboard",
+    ],
+    Sign.SEVERE_PAIN: [
+        "the ache is getting stronger by the hour",
+        "it's stopping me from sleeping",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("sign", "text"), [(sign, text) for sign, texts in MORE_SIGNS.items() for text in texts]
+)
+def test_more_everyday_wordings_are_certain(sign: Sign, text: str) -> None:
+    result = check(text)
+    assert sign in result.certain, result.summary()
 
 
 @pytest.mark.parametrize(
@@ -227,6 +262,8 @@ DENIAL_FORMS = [
     "i don't think i've got a fever",
     "i've never had any weakness in my arms",
     "without any pins and needles",
+    "i haven't had any sort of fall",
+    "i don't feel hot or shivery",
 ]
 
 
@@ -261,6 +298,8 @@ def test_a_reported_sign_still_counts_beside_a_denial(text: str, sign: Sign) -> 
         "what if my arm goes numb",
         "is it bad if my fingers tingle",
         "what should i do if i get a temperature",
+        "if i had a fall should i see a doctor",
+        "say my hand went weak would that be serious",
     ],
 )
 def test_a_short_condition_in_a_question_supposes(text: str) -> None:
