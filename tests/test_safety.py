@@ -340,6 +340,13 @@ def test_a_split_word_is_put_back_together() -> None:
     assert respelled.text == "i had whiplash"
 
 
+def test_the_dictionary_gives_every_pronunciation_of_a_word_and_none_of_another() -> None:
+    assert pronunciations("read") == (("R", "EH", "D"), ("R", "IY", "D"))
+    assert pronunciations("Weak") == pronunciations("week") == (("W", "IY", "K"),)
+    assert pronunciations("tingly") == (("T", "IH", "NG", "G", "L", "IY"),)  # added by hand
+    assert pronunciations("zzxq") == ()
+
+
 def test_phoneme_distance_weighs_near_sounds_less() -> None:
     worse, worth, word = (pronunciations(w)[0] for w in ("worse", "worth", "word"))
     assert distance(worse, worth) < distance(worse, word)
