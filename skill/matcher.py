@@ -51,6 +51,9 @@ MISSING_SLOT_FACTOR = 0.75
 SPELL_CUTOFF = 85.0
 # How many recent queries keep their ranking (a turn often ranks the same text twice).
 RECENT_QUERIES = 64
+# Queries whose sentence similarities are computed together (one per core of the 2-core
+# machine; more would only hold more memory: each is a row of ~133k scores).
+PREPARED_TOGETHER = 2
 # The confidence of a sentence the templates make, word for word.
 EXACT = 1.0
 # Below this, a reading is too unsure to act on: the dialogue falls back or asks.
@@ -168,11 +171,39 @@ class Matcher:
         ranked = self._rank(text, allowed)
         if self.rescorer is not None:
             ranked = self.rescorer.rescore(text, ranked)
+        self._remember(key, ranked)
+        return ranked
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Rank several texts ahead (the recognizer's other readings of one utterance), so that
+        ranking each afterwards finds it done. Sentence similarity is most of a ranking's time
+        and scales with the queries; here the queries are scored two at a time, one per core."""
+        with self._recent_lock:
+            todo = [t for t in dict.fromkeys(texts) if (t, None) not in self._recent]
+        # Never more than the memory of recent rankings holds, or the first would be forgotten.
+        todo = todo[: RECENT_QUERIES // 2]
+        fuzzy: list[tuple[str, str]] = []
+        for text in todo:
+            query = self._query(text)
+            if not query or query in self.index.table:
+                self.rank(text)  # nothing to compare, or an exact sentence: no similarity needed
+            else:
+                fuzzy.append((text, query))
+        names = list(self.index.names)
+        for start in range(0, len(fuzzy), PREPARED_TOGETHER):
+            batch = fuzzy[start : start + PREPARED_TOGETHER]
+            similarities = self._similarity([query for _, query in batch], names)
+            for (text, query), similarity in zip(batch, similarities, strict=True):
+                ranked = self._scored(query, names, similarity)
+                if self.rescorer is not None:
+                    ranked = self.rescorer.rescore(text, ranked)
+                self._remember((text, None), ranked)
+
+    def _remember(self, key: tuple[str, frozenset[str] | None], ranked: list[IntentMatch]) -> None:
         with self._recent_lock:
             while len(self._recent) >= RECENT_QUERIES:
                 self._recent.pop(next(iter(self._recent)))
             self._recent[key] = ranked
-        return ranked
 
     def _spell(self, query: str) -> str:
         """Replace a misspelt or misheard word ("stres") by the known word it is closest to."""
@@ -192,9 +223,13 @@ class Matcher:
                 words[i] = index.synonyms.get(best[0], best[0])
         return " ".join(words)
 
+    def _query(self, text: str) -> str:
+        """The text as the index spells it: canonical words, slips corrected."""
+        return self._spell(self.index.canonical(text))
+
     def _rank(self, text: str, allowed: set[str] | None) -> list[IntentMatch]:
         index = self.index
-        query = self._spell(index.canonical(text))
+        query = self._query(text)
         if not query:
             return []
         exact = index.table.get(query)
@@ -203,7 +238,13 @@ class Matcher:
         names = [n for n in index.names if allowed is None or n in allowed]
         if not names:
             return []
-        similarity = self._similarity(query, names)
+        return self._scored(query, names, self._similarity([query], names)[0])
+
+    def _scored(
+        self, query: str, names: list[str], similarity: dict[str, Scores]
+    ) -> list[IntentMatch]:
+        """Every intent of ``names`` scored for ``query``, best first."""
+        index = self.index
         spotted = {name: spot(query) for name, spot in index.spotters.items()}
         words = content_stems(query)
         matches = []
@@ -225,17 +266,22 @@ class Matcher:
             matches.append(IntentMatch(name, min(score, 0.99), slots, sentence))
         return sorted(matches, key=lambda m: -m.confidence)
 
-    def _similarity(self, query: str, names: list[str]) -> dict[str, Scores]:
-        """Per intent, the similarity (0-100) of the query to each of its sentences."""
+    def _similarity(self, queries: list[str], names: list[str]) -> list[dict[str, Scores]]:
+        """Per query and intent, the similarity (0-100) of the query to each of the intent's
+        sentences. Several queries are scored in parallel, one per core."""
         spans = [self.index.slices[n] for n in names]
         lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
         choices = self.index.sentences[lo:hi]
-        ratio = process.cdist([query], choices, scorer=fuzz.ratio, workers=1)[0]
-        overlap = process.cdist([query], choices, scorer=fuzz.token_set_ratio, workers=1)[0]
+        workers = min(len(queries), PREPARED_TOGETHER)
+        ratio = process.cdist(queries, choices, scorer=fuzz.ratio, workers=workers)
+        overlap = process.cdist(queries, choices, scorer=fuzz.token_set_ratio, workers=workers)
         # ``ratio`` alone punishes reordered paraphrases; ``token_set_ratio`` alone rewards a
         # query that merely contains a short sentence. Their mean behaves well on both.
         both: Scores = (ratio + overlap) / 2.0
-        return {n: both[s - lo : e - lo] for n, (s, e) in zip(names, spans, strict=True)}
+        return [
+            {n: row[s - lo : e - lo] for n, (s, e) in zip(names, spans, strict=True)}
+            for row in both
+        ]
 
     def _coverage(self, words: list[str], intent: str, extra: set[str]) -> float:
         meaningful = set(words)
