@@ -121,11 +121,6 @@ class Endpointer:
         voiced = self._is_speech(frame)
         if not self.in_speech:
             self._preroll.append(frame)
-            if len(self._levels) < NOISE_MIN_FRAMES:
-                # The room's floor is still unknown, and webrtcvad takes a steady hum for
-                # speech: nothing starts until the floor has been heard (the pre-roll still
-                # holds these frames, so a word begun now keeps its onset).
-                return []
             self._voiced_run = self._voiced_run + 1 if voiced else 0
             if self._voiced_run < self.start_frames:
                 return []

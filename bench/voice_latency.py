@@ -5,8 +5,8 @@ Each question, spoken by a near-human voice, is recorded through a real PortAudi
 file-backed ALSA capture device (the microphone path: callback, queue, conversion, endpointer,
 semantic endpointing, the default recognizer), answered by the dialogue, and spoken by the real
 mouth (pyttsx3 and espeak-ng, played through PortAudio into ALSA's null device drained at
-real-time speed, so writes block as on a sound card). The question is heard over a quiet room's
-hum, as from a real microphone, by one endpointer for the whole session, as the listener keeps.
+real-time speed, so writes block as on a sound card). One endpointer hears the whole session, as
+the listener keeps one.
 
 ALSA's file capture is not paced: it delivers audio as fast as it is read. So the two parts of
 the latency are measured where each is exact:
@@ -47,10 +47,6 @@ RATE = 16000
 LEAD_SECONDS = 0.5
 TAIL_SECONDS = 1.5
 SPEECH_LEVEL = 0.1  # RMS of the active speech, about -20 dBFS
-# A microphone is never digitally silent: a quiet room's hum (pink noise) 45 dB below the speech,
-# about -65 dBFS. Against digital zeros webrtcvad's hangover holds "speech" ~100 ms past its end;
-# against a floor the endpointer's level test ends it where a real microphone would.
-ROOM_FLOOR_DB = 45.0
 
 # Drains playback at real-time speed so writes block as on a sound card.
 _PLAYBACK_PACER = """\
@@ -123,8 +119,6 @@ def _capture(text: str, voice: voices.Voice) -> tuple[bytes, float]:
     lead = np.zeros(int(LEAD_SECONDS * RATE))
     tail = np.zeros(int(TAIL_SECONDS * RATE))
     samples = np.concatenate([lead, speech, tail])
-    rng = np.random.default_rng(len(text))
-    samples += noise.pink(len(samples), rng) * SPEECH_LEVEL * 10 ** (-ROOM_FLOOR_DB / 20)
     ints = np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2")
     return ints.tobytes(), LEAD_SECONDS + len(speech) / RATE
 
