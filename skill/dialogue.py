@@ -209,11 +209,9 @@ class DialogueManager:
             # A warning sign in the first reading keeps it: the sign stays certain.
             return text
         best, best_score = text, -math.inf
-        likely = [h.text for h in heard.alternatives if h.score >= MIN_READING_POSTERIOR]
-        self.matcher.prepare(likely)
-        for hypothesis in heard.alternatives:
-            if hypothesis.score < MIN_READING_POSTERIOR:
-                continue
+        likely = [h for h in heard.alternatives if h.score >= MIN_READING_POSTERIOR]
+        self.matcher.prepare(h.text for h in likely)
+        for hypothesis in likely:
             ranked = self._rank(hypothesis.text, in_routine)
             if not self._sure(ranked):
                 continue

@@ -149,9 +149,9 @@ _NUMBNESS = (
             r"\b(?:no|lost|losing|lose|lost all|not much|less|reduced|without any|cant get any) "
             r"(?:the )?(?:feeling|sensation|sense of touch)\b"
             rf"|\b{CANT} {gap(1)}feel {gap(4)}{LIMB}\b"
-            rf"|\b{LIMB} {gap(6)}(?:cotton wool|full of needles|needles)\b"
+            rf"|\b{LIMB} {gap(6)}(?:cotton wool|needles)\b"
             rf"|\b{LIMB} {gap(3)}(?:feel|feels|feeling|felt|gone|went|is|are|go|goes|going) "
-            r"(?:all )?(?:dead|asleep|dull|like cotton wool|wooden|rubbery|fuzzy|funny|weird)\b"
+            r"(?:all )?(?:dead|asleep|dull|wooden|rubbery|fuzzy|funny|weird)\b"
             rf"|\b{LIMB} {gap(4)}(?:asleep|to sleep)\b"
         ),
     ),

@@ -14,15 +14,11 @@ import pytest
 import yaml
 
 from audio.events import Hypothesis, Transcript
+from bench.red_flags_dev import RED_FLAG_SETS as DEV_RED_FLAGS
 from skill.safety import Certainty, Source, check
 from skill.sign_context import is_about, negated
 from skill.sounds import SoundAlike, distance, pronunciations
 from skill.warning_signs import SOUND_TARGETS, Sign, normalize
-
-ROOT = Path(__file__).resolve().parent.parent
-DEV_RED_FLAGS = tuple(
-    ROOT / "bench" / "sets" / f"{name}_red_flags.yaml" for name in ("dev", "dev2", "dev3")
-)
 
 SIGNS: dict[Sign, list[str]] = {
     Sign.WEAKNESS: [
@@ -45,6 +41,12 @@ SIGNS: dict[Sign, list[str]] = {
         "the strength has gone from my right arm",
         "i can't unscrew jar lids any more with this hand",
         "my fingers don't work properly",
+        "my right arm just won't go up anymore",
+        "my hand has forgotten how to hold a pen",
+        "my arm feels heavy and kind of useless",
+        "i can't hold things for long",
+        "my left hand has no power in it",
+        "my arm can't bear any weight since yesterday",
     ],
     Sign.NUMBNESS: [
         "my hand has gone numb",
@@ -60,6 +62,9 @@ SIGNS: dict[Sign, list[str]] = {
         "i get an electric shock feeling when i bend my neck",
         "my arm is all prickly",
         "the pain is spreading into my fingers",
+        "i can't feel the ends of my fingers",
+        "my fingers feel like they're wrapped in cotton wool",
+        "my hand feels like it's full of needles",
     ],
     Sign.FEVER: [
         "i have a fever",
@@ -75,6 +80,8 @@ SIGNS: dict[Sign, list[str]] = {
         "i've had night sweats",
         "i feel like i have the flu",
         "my son has a fever and a stiff neck",
+        "my forehead is boiling",
+        "my skin feels hot and clammy",
     ],
     Sign.INJURY: [
         "i was in a car accident",
@@ -96,6 +103,10 @@ SIGNS: dict[Sign, list[str]] = {
         "i bumped my head really hard",
         "my neck snapped back when the car stopped suddenly",
         "i took a tumble",
+        "i headed a football and felt my neck go",
+        "i got whacked on the head by a branch",
+        "i had an awkward landing off the trampoline",
+        "i cracked my head on the cupboard",
     ],
     Sign.SEVERE_PAIN: [
         "the pain is unbearable",
@@ -116,44 +127,10 @@ SIGNS: dict[Sign, list[str]] = {
         "i've never had pain this bad",
         "i can't look left or right without screaming",
         "the pain got worse overnight",
-    ],
-}
-
-# Families of wording found missing on a fresh development file (these sentences are new).
-MORE_SIGNS: dict[Sign, list[str]] = {
-    Sign.WEAKNESS: [
-        "my right arm just won't go up anymore",
-        "my hand has forgotten how to hold a pen",
-        "my arm feels heavy and kind of useless",
-        "i can't hold things for long",
-        "my left hand has no power in it",
-        "my arm can't bear any weight since yesterday",
-    ],
-    Sign.NUMBNESS: [
-        "i can't feel the ends of my fingers",
-        "my fingers feel like they're wrapped in cotton wool",
-        "my hand feels like it's full of needles",
-    ],
-    Sign.FEVER: ["my forehead is boiling", "my skin feels hot and clammy"],
-    Sign.INJURY: [
-        "i headed a football and felt my neck go",
-        "i got whacked on the head by a branch",
-        "i had an awkward landing off the trampoline",
-        "i cracked my head on the cupboard",
-    ],
-    Sign.SEVERE_PAIN: [
         "the ache is getting stronger by the hour",
         "it's stopping me from sleeping",
     ],
 }
-
-
-@pytest.mark.parametrize(
-    ("sign", "text"), [(sign, text) for sign, texts in MORE_SIGNS.items() for text in texts]
-)
-def test_more_everyday_wordings_are_certain(sign: Sign, text: str) -> None:
-    result = check(text)
-    assert sign in result.certain, result.summary()
 
 
 @pytest.mark.parametrize(
