@@ -49,8 +49,9 @@ from .noise import RATE, Samples
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "bench" / "sets"
-RED_FLAG_SETS = tuple(SETS / f"{name}_red_flags.yaml" for name in ("dev", "dev2", "dev3"))
-QUESTION_SETS = tuple(SETS / f"{name}_questions.yaml" for name in ("dev", "dev2", "dev3"))
+DEV_SETS = ("dev", "dev2", "dev3")
+RED_FLAG_SETS = tuple(SETS / f"{name}_red_flags.yaml" for name in DEV_SETS)
+QUESTION_SETS = tuple(SETS / f"{name}_questions.yaml" for name in DEV_SETS)
 PARAPHRASES = ROOT / "tests" / "data" / "paraphrases.yaml"
 OUT = ROOT / "bench" / "out" / "red_flags_dev"
 
@@ -94,9 +95,11 @@ class Heard:
     transcript: Transcript
 
 
-def load_items(with_questions: bool = True) -> list[Item]:
+def load_items(with_questions: bool = True, names: Sequence[str] = DEV_SETS) -> list[Item]:
+    """The red-flag files of the development sets ``names`` (and, ``with_questions``, the
+    ordinary questions of all of them)."""
     items = []
-    for path in RED_FLAG_SETS:
+    for path in (SETS / f"{name}_red_flags.yaml" for name in names):
         for raw in yaml.safe_load(path.read_text(encoding="utf-8")):
             sign = str(raw["sign"])
             kind = "red_flag" if sign != "none" else str(raw["control"])
@@ -467,6 +470,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.red_flags_dev", description=__doc__)
     parser.add_argument("--voices", default=",".join(VOICES))
     parser.add_argument("--conditions", default=",".join(CONDITIONS))
+    parser.add_argument(
+        "--sets",
+        default=",".join(DEV_SETS),
+        help=f"development red-flag files to measure (of {', '.join(DEV_SETS)})",
+    )
     parser.add_argument("--no-questions", action="store_true", help="red-flag set only")
     parser.add_argument("--typed-only", action="store_true")
     parser.add_argument("--show", type=int, default=40, help="misses and false alarms to list")
@@ -478,7 +486,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="nbest: Vosk with ten alternatives; product: the shipped microphone path",
     )
     args = parser.parse_args(argv)
-    items = load_items(with_questions=not args.no_questions)
+    names = args.sets.split(",")
+    if unknown := [name for name in names if name not in DEV_SETS]:
+        parser.error(f"unknown set {', '.join(unknown)}: choose from {', '.join(DEV_SETS)}")
+    items = load_items(with_questions=not args.no_questions, names=names)
     typed = [*items, *red_flag_questions()]
     if not args.no_questions:
         typed += [i for i in ordinary_questions(paraphrases=True) if i not in items]

@@ -126,6 +126,10 @@ class DialogueManager:
             other = self._rank(rest, in_routine)
             if other and (not ranked or other[0].confidence > ranked[0].confidence):
                 ranked = other
+        if signs:
+            # After a caution only what the matcher itself is sure of is answered: a reading a
+            # second opinion rescued from the words around a symptom is too slight a guess.
+            ranked = [match for match in ranked if not match.rescued]
         response = self._resolve(transcript, ranked)
         if not signs:
             return response

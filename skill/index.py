@@ -165,5 +165,10 @@ def _idf(vocabularies: Iterable[frozenset[str]]) -> dict[str, float]:
 def recognizer_sentences(intents: IntentSet, index: SentenceIndex) -> list[str]:
     """What a language model of the skill should expect people to say: every template sentence
     as written and as the matcher normalizes it (with one form only, the recognizer leans to it:
-    "spasm" over "spasms")."""
-    return [sentence for _, sentence, _ in intents.samples()] + list(index.spoken_sentences)
+    "spasm" over "spasms"), and what people tell about themselves (the statements: "my hand
+    feels weak")."""
+    return [
+        *(sentence for _, sentence, _ in intents.samples()),
+        *index.spoken_sentences,
+        *intents.statement_sentences(),
+    ]

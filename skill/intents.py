@@ -1,4 +1,6 @@
 """Intents: what a person can ask, as frozen dataclasses (``skill.intents_file`` reads them).
+Statements are what a person tells about themselves that no intent answers by matching (the
+warning signs in everyday words): the recognizer's language model expects them too.
 
 Sentence templates use hassil's syntax (``(a|b)`` alternatives, ``[optional]`` words,
 ``{list}`` slots, ``<rule>`` expansion rules) and are parsed by hassil. ``expand`` turns a
@@ -63,6 +65,18 @@ class Intent:
 
 
 @dataclass(frozen=True)
+class Statements:
+    """Things people say about themselves (one warning sign's wordings, say): no intent answers
+    them, but the recognizer should expect them."""
+
+    name: str
+    templates: tuple[Expression, ...]
+    path: Path = field(default=Path(), compare=False)
+    line: int = field(default=0, compare=False)
+    template_lines: tuple[int, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
 class IntentSet:
     """All intents with the lists and rules their templates refer to."""
 
@@ -71,6 +85,7 @@ class IntentSet:
     rules: Mapping[str, Expression]
     synonyms: Mapping[str, str] = field(default_factory=dict)
     sources: tuple[Path, ...] = ()  # the files these came from
+    statements: Mapping[str, Statements] = field(default_factory=dict)
 
     def expand(self, intent: Intent) -> Iterator[tuple[str, Slots]]:
         """Every sentence this intent's templates produce, with the slot values it carries."""
@@ -86,6 +101,13 @@ class IntentSet:
         for intent in self.intents.values():
             for text, slots in self.expand(intent):
                 yield intent.name, text, slots
+
+    def statement_sentences(self) -> Iterator[str]:
+        """Every sentence the statement templates make."""
+        for statements in self.statements.values():
+            for template in statements.templates:
+                for text, _ in self.expand_template(template):
+                    yield text
 
     def phrases(self, value: ListValue) -> list[str]:
         """Every way of saying one slot value."""

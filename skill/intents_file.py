@@ -9,7 +9,7 @@ could write, refused before anything is expanded.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from hassil.expression import (
 from hassil.parse_expression import parse_sentence
 
 from .errors import DataError
-from .intents import Intent, IntentSet, ListValue, references
+from .intents import Intent, IntentSet, ListValue, Statements, references
 from .vocabulary import ACTIONS
 from .yamlfile import LineDict, LineList, Problems, load_yaml
 
@@ -50,8 +50,9 @@ def _parse_template(problems: Problems, path: Path, line: int, text: Any) -> Exp
         return None
 
 
-_FILE_KEYS = {"language", "intents", "lists", "expansion_rules", "synonyms"}
+_FILE_KEYS = {"language", "intents", "statements", "lists", "expansion_rules", "synonyms"}
 _INTENT_KEYS = {"response", "action", "sentences", "description"}
+_STATEMENT_KEYS = {"sentences", "description"}
 
 
 class _Builder:
@@ -60,6 +61,7 @@ class _Builder:
     def __init__(self) -> None:
         self.problems = Problems()
         self.intents: dict[str, Intent] = {}
+        self.statements: dict[str, Statements] = {}
         self.lists: dict[str, tuple[ListValue, ...]] = {}
         self.rules: dict[str, Expression] = {}
         self.synonyms: dict[str, str] = {}
@@ -74,7 +76,9 @@ class _Builder:
         top = self.problems.expect_mapping(path, data, 1, "an intents file")
         if top is None:
             return
-        self.problems.check_keys(path, top, _FILE_KEYS, {"intents"}, "the file")
+        self.problems.check_keys(path, top, _FILE_KEYS, set(), "the file")
+        if "intents" not in top and "statements" not in top:
+            self.problems.add(path, 1, "an intents file needs 'intents' or 'statements'")
         for name, body in _items(self.problems, path, top, "lists"):
             self._add_list(path, top["lists"].line_of(name), name, body)
         for name, body in _items(self.problems, path, top, "expansion_rules"):
@@ -93,6 +97,8 @@ class _Builder:
                 self.synonyms[word.lower()] = name
         for name, body in _items(self.problems, path, top, "intents"):
             self._add_intent(path, top["intents"].line_of(name), name, body)
+        for name, body in _items(self.problems, path, top, "statements"):
+            self._add_statements(path, top["statements"].line_of(name), name, body)
 
     def _first(self, path: Path, line: int, kind: str, name: str) -> bool:
         if (kind, name) in self.where:
@@ -147,17 +153,10 @@ class _Builder:
             self.problems.add(
                 path, mapping.line_of("action"), f"unknown action {action!r} (one of: {known})"
             )
-        sentences = mapping.get("sentences")
-        if not isinstance(sentences, LineList) or not sentences:
-            self.problems.add(path, mapping.line, f"intent {name!r} has no sentences")
+        parsed = self._templates(path, mapping, f"intent {name!r}")
+        if parsed is None:
             return
-        templates: list[Expression] = []
-        lines: list[int] = []
-        for index, text in enumerate(sentences):
-            expr = _parse_template(self.problems, path, sentences.line_of(index), text)
-            if expr is not None:
-                templates.append(expr)
-                lines.append(sentences.line_of(index))
+        templates, lines = parsed
         self.intents[name] = Intent(
             name=name,
             templates=tuple(templates),
@@ -168,11 +167,46 @@ class _Builder:
             template_lines=tuple(lines),
         )
 
+    def _add_statements(self, path: Path, line: int, name: str, body: Any) -> None:
+        if not self._first(path, line, "statements", name):
+            return
+        what = f"statements {name!r}"
+        mapping = self.problems.expect_mapping(path, body, line, what)
+        if mapping is None:
+            return
+        self.problems.check_keys(path, mapping, _STATEMENT_KEYS, {"sentences"}, what)
+        parsed = self._templates(path, mapping, what)
+        if parsed is not None:
+            templates, lines = parsed
+            self.statements[name] = Statements(name, templates, path, line, lines)
+
+    def _templates(
+        self, path: Path, mapping: LineDict, what: str
+    ) -> tuple[tuple[Expression, ...], tuple[int, ...]] | None:
+        """The parsed ``sentences`` of an intent or statements, and the line of each."""
+        sentences = mapping.get("sentences")
+        if not isinstance(sentences, LineList) or not sentences:
+            self.problems.add(path, mapping.line, f"{what} has no sentences")
+            return None
+        templates: list[Expression] = []
+        lines: list[int] = []
+        for index, text in enumerate(sentences):
+            expr = _parse_template(self.problems, path, sentences.line_of(index), text)
+            if expr is not None:
+                templates.append(expr)
+                lines.append(sentences.line_of(index))
+        return tuple(templates), tuple(lines)
+
+    def _all_templates(self) -> Iterator[tuple[Path, int, Expression, int]]:
+        """(file, entry line, template, template line) of every intent and statement."""
+        entries: list[Intent | Statements] = [*self.intents.values(), *self.statements.values()]
+        for entry in entries:
+            for expr, line in zip(entry.templates, entry.template_lines, strict=True):
+                yield entry.path, entry.line, expr, line
+
     def checkreferences(self) -> None:
         expressions: list[tuple[Path, int, Expression]] = [
-            (intent.path, intent.line, expr)
-            for intent in self.intents.values()
-            for expr in intent.templates
+            (path, line, expr) for path, line, expr, _ in self._all_templates()
         ]
         expressions += [(*self.where[("rule", name)], expr) for name, expr in self.rules.items()]
         for path, line, expr in expressions:
@@ -201,17 +235,16 @@ class _Builder:
         """Refuse, before expanding anything, a template that would make too many sentences."""
         counter = _Counter(self.lists, self.rules)
         total = 0
-        for intent in self.intents.values():
-            for expr, line in zip(intent.templates, intent.template_lines, strict=True):
-                count = counter.count(expr)
-                total += count
-                if count > MAX_SENTENCES_PER_TEMPLATE:
-                    self.problems.add(
-                        intent.path,
-                        line,
-                        f"this template makes {count:,} sentences, more than the limit of "
-                        f"{MAX_SENTENCES_PER_TEMPLATE:,}; split it or make parts optional less",
-                    )
+        for path, _, expr, line in self._all_templates():
+            count = counter.count(expr)
+            total += count
+            if count > MAX_SENTENCES_PER_TEMPLATE:
+                self.problems.add(
+                    path,
+                    line,
+                    f"this template makes {count:,} sentences, more than the limit of "
+                    f"{MAX_SENTENCES_PER_TEMPLATE:,}; split it or make parts optional less",
+                )
         if total > MAX_SENTENCES and not self.problems.items:
             self.problems.add(
                 Path("intents"),
@@ -314,4 +347,5 @@ def load_intents(directory: Path) -> IntentSet:
         rules=builder.rules,
         synonyms=builder.synonyms,
         sources=tuple(files),
+        statements=builder.statements,
     )

@@ -70,6 +70,8 @@ class IntentMatch:
     confidence: float
     slots: Mapping[str, str] = field(default_factory=dict)
     sentence: str = ""
+    # Put first by a second opinion (``skill.classifier``) where the matcher could not choose.
+    rescued: bool = False
 
 
 class Rescorer(Protocol):

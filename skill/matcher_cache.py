@@ -1,10 +1,12 @@
-"""The matcher's index on disk, so later starts skip expanding ~92k template sentences.
+"""The matcher's index on disk, so later starts skip expanding ~92k template sentences, and the
+intent classifier trained on them (``skill.classifier``), so later starts skip training it.
 
-The cache file holds one pickled ``SentenceIndex``. Its name is a hash of everything the index
-depends on: the intent files, the code that builds it, and the versions of Python, hassil,
-rapidfuzz and numpy; any change to one makes a new name and so a fresh build. What is read back
-is checked to be a ``SentenceIndex`` for these intents; anything else (a damaged or foreign file)
-is rebuilt and replaced, never trusted.
+The index's cache file holds one pickled ``SentenceIndex``; the classifier's, its arrays (no
+pickle). Their names carry a hash of everything they depend on: the intent files, the code that
+builds them, and the versions of Python, hassil, rapidfuzz, numpy and scikit-learn; any change to
+one makes a new name and so a fresh build (the classifier's also carries the off-topic examples).
+What is read back is checked to be a ``SentenceIndex`` for these intents, or a classifier; anything
+else (a damaged or foreign file) is rebuilt and replaced, never trusted.
 """
 
 from __future__ import annotations
@@ -17,16 +19,33 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from .classifier import (
+    NOT_QUESTIONS,
+    ClassifierError,
+    ClassifierRescorer,
+    IntentClassifier,
+    train,
+    training_data,
+)
 from .data import SkillData
 from .index import SentenceIndex, build_index
 from .intents import IntentSet
 from .matcher import Matcher
+from .vocabulary import ROUTINE_ONLY
 
 _LOGGER = logging.getLogger(__name__)
 
 # The modules whose code shapes the index.
-_CODE = ("index.py", "intents.py", "intents_file.py", "slots.py", "text.py", "matcher_cache.py")
-_LIBRARIES = ("hassil", "rapidfuzz", "numpy")
+_CODE = (
+    "index.py",
+    "intents.py",
+    "intents_file.py",
+    "slots.py",
+    "text.py",
+    "matcher_cache.py",
+    "classifier.py",
+)
+_LIBRARIES = ("hassil", "rapidfuzz", "numpy", "scikit-learn")
 
 
 def default_cache_dir() -> Path:
@@ -36,23 +55,68 @@ def default_cache_dir() -> Path:
 
 
 def load_matcher(
-    data: SkillData, cache_dir: Path | None = None, *, semantic: bool = True
+    data: SkillData, cache_dir: Path | None = None, *, semantic: bool = True, wait: bool = False
 ) -> Matcher:
     """The skill's ``Matcher``: its index read from the cache or built and then cached, with the
-    semantic second opinion (``skill.semantic``) unless ``semantic`` is False or its embedding
-    package cannot be loaded."""
+    second opinions unless ``semantic`` is False: the semantic blend (``skill.semantic``, unless
+    its embedding package cannot be loaded) and the intent classifier's rescue
+    (``skill.classifier``). A classifier not yet cached is trained in the background (about
+    15 s) and cached, or first, with ``wait``."""
     folder = cache_dir or default_cache_dir()
-    path = folder / f"matcher-{cache_key(data.intents)}.pickle"
+    key = cache_key(data.intents)
+    path = folder / f"matcher-{key}.pickle"
     index = _read(path, data.intents)
     if index is None:
         index = build_index(data.intents)
         _write(path, index)
-    rescorer = None
-    if semantic:
-        from .semantic import load_rescorer
+    if not semantic:
+        return Matcher(data.intents, index)
+    from .semantic import load_rescorer
 
-        rescorer = load_rescorer(data.intents, data.off_topic, cache_dir=folder)
+    blend = load_rescorer(data.intents, data.off_topic, cache_dir=folder)
+    off_topic = hashlib.sha256("\n".join(data.off_topic).encode()).hexdigest()[:8]
+    classifier_path = folder / f"classifier-{key}-{off_topic}.npz"
+    classifier = read_classifier(classifier_path)
+    rescorer = ClassifierRescorer(classifier, index, blend, frozenset(ROUTINE_ONLY))
+    if classifier is None:
+        rescorer.train_in_background(lambda: train_classifier(data, index, classifier_path))
+        if wait:
+            rescorer.wait()
     return Matcher(data.intents, index, rescorer)
+
+
+def read_classifier(path: Path) -> IntentClassifier | None:
+    """The intent classifier cached at ``path``; ``None`` when it is missing or damaged."""
+    try:
+        classifier = IntentClassifier.read(path)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # a damaged archive can raise almost anything
+        _LOGGER.info("retraining the intent classifier %s: %s", path, error)
+        return None
+    if set(classifier.labels) >= NOT_QUESTIONS:
+        return classifier
+    _LOGGER.info("retraining the intent classifier %s: it holds something else", path)
+    return None
+
+
+def train_classifier(data: SkillData, index: SentenceIndex, path: Path) -> IntentClassifier | None:
+    """The intent classifier trained on ``data`` and written to ``path``; ``None`` (with a
+    warning in the log) where it cannot be trained."""
+    try:
+        classifier = train(*training_data(data.intents, index.canonical, data.off_topic))
+    except ClassifierError as error:
+        _LOGGER.warning("the intent classifier is off: %s", error)
+        return None
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        classifier.save(partial)
+        partial.replace(path)
+    except OSError as error:
+        _LOGGER.info("cannot write the intent classifier %s: %s", path, error)
+        partial.unlink(missing_ok=True)
+    return classifier
 
 
 def cache_key(intents: IntentSet) -> str:

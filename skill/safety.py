@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from audio.events import Transcript
@@ -254,15 +255,31 @@ def check(text: str, heard: Transcript | None = None) -> SafetyCheck:
     return result
 
 
+# A partial result guesses at words not yet fully heard (the language model expects "my arm
+# feels tingly" before the word "tight" is over): a sign counts there only when at least this
+# many partial results held it, i.e. the recognizer kept it as it heard more.
+PARTIAL_AGREEMENT = 2
+
+
 def _weaker(heard: Transcript, text: str, settled: frozenset[Sign]) -> Iterator[Finding]:
     chosen = normalize(text)
     found: set[Sign] = set(settled)
-    others = [(Source.ALTERNATIVE, h.text) for h in heard.alternatives]
-    others += [(Source.PARTIAL, p) for p in heard.partials]
-    for source, other in others:
-        if normalize(other) == chosen or not other.strip():
-            continue
-        for hit in signs_in(other, finished=source is not Source.PARTIAL).hits:
+    readings: list[tuple[Source, Reading]] = [
+        (Source.ALTERNATIVE, signs_in(h.text))
+        for h in heard.alternatives
+        if _differs(h.text, chosen)
+    ]
+    partials = [signs_in(p, finished=False) for p in heard.partials if _differs(p, chosen)]
+    held = Counter(hit_key for reading in partials for hit_key in {_key(h) for h in reading.hits})
+    readings += [
+        (
+            Source.PARTIAL,
+            replace(r, hits=tuple(h for h in r.hits if held[_key(h)] >= PARTIAL_AGREEMENT)),
+        )
+        for r in partials
+    ]
+    for source, reading in readings:
+        for hit in reading.hits:
             if not hit.by_sound and f" {hit.words} " in f" {chosen} ":
                 # The same words are in the chosen transcript, judged there with all around them
                 # ("tingling" at the base of the neck): a weaker reading adds nothing.
@@ -270,3 +287,11 @@ def _weaker(heard: Transcript, text: str, settled: frozenset[Sign]) -> Iterator[
             if hit.sign not in found:
                 found.add(hit.sign)
                 yield Finding(hit.sign, Certainty.POSSIBLE, source, hit.words, hit.by_sound)
+
+
+def _differs(other: str, chosen: str) -> bool:
+    return bool(other.strip()) and normalize(other) != chosen
+
+
+def _key(hit: Hit) -> tuple[Sign, str, bool]:
+    return hit.sign, hit.words, hit.by_sound

@@ -304,3 +304,53 @@ def test_a_routine_list_value_naming_no_routine_is_reported(tmp_path: Path) -> N
     unknown = [(f, line) for f, line, m in found if "unknown routine 'yoga_marathon'" in m]
     assert unknown and unknown[0][1] == 7, found  # the file and line of the values list
     assert not any("unknown routine 'desk_break'" in m for _, _, m in found)
+
+
+# -- statements: what people tell, for the recognizer only ----------------------------------
+
+STATEMENTS = """\
+statements:
+  weakness:
+    description: a weak hand
+    sentences:
+      - "my (hand|arm) feels weak"
+      - "i keep dropping things"
+"""
+
+
+def test_statements_expand_for_the_recognizer_and_need_no_intents(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD_INTENT)
+    write(tmp_path, "b.yaml", STATEMENTS)
+    intents = load_intents(tmp_path)
+    assert sorted(intents.statement_sentences()) == [
+        "i keep dropping things",
+        "my arm feels weak",
+        "my hand feels weak",
+    ]
+    assert list(intents.intents) == ["hello"]
+
+
+def test_statements_without_sentences_or_with_unknown_keys_are_reported(tmp_path: Path) -> None:
+    text = STATEMENTS.replace("    description: a weak hand\n", "    response: x\n")
+    text += "  fever:\n    sentences: []\n"
+    write(tmp_path, "b.yaml", text)
+    found = problems(tmp_path)
+    assert_reported(found, "b.yaml", line_of(text, "response: x"), "unknown key 'response'")
+    assert_reported(found, "b.yaml", line_of(text, "fever:") + 1, "has no sentences")
+
+
+def test_a_file_with_neither_intents_nor_statements_is_reported(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "lists: {}\n")
+    assert_reported(problems(tmp_path), "a.yaml", 1, "needs 'intents' or 'statements'")
+
+
+def test_the_recognizer_expects_the_warning_signs_but_the_matcher_answers_no_statement(
+    data: SkillData, matcher: Matcher
+) -> None:
+    from skill.index import recognizer_sentences
+
+    said = set(recognizer_sentences(data.intents, matcher.index))
+    statements = set(data.intents.statement_sentences())
+    told = {"my hand feels weak", "i can't feel my fingers", "i fell off my bike"}
+    assert told <= statements & said
+    assert not told & set(matcher.spoken_sentences)

@@ -15,7 +15,7 @@ import yaml
 
 from audio.events import Hypothesis, Transcript
 from bench.red_flags_dev import RED_FLAG_SETS as DEV_RED_FLAGS
-from skill.safety import Certainty, Source, check
+from skill.safety import PARTIAL_AGREEMENT, Certainty, Source, check
 from skill.sign_context import is_about, negated
 from skill.sounds import SoundAlike, distance, pronunciations
 from skill.warning_signs import SOUND_TARGETS, Sign, normalize
@@ -387,6 +387,22 @@ def test_a_sign_only_in_a_partial_is_possible() -> None:
     result = check(transcript.text, transcript)
     assert result.possible == (Sign.INJURY,)
     assert result.findings[0].source is Source.PARTIAL
+
+
+def test_a_sign_in_one_partial_only_is_a_guess_the_recognizer_took_back() -> None:
+    # The language model expects "my shoulders are really tingly" before "tight" is heard out.
+    transcript = heard(
+        "my shoulders are really tight after work",
+        partials=("my shoulders", "my shoulders are really tingly", "my shoulders are tight"),
+    )
+    result = check(transcript.text, transcript)
+    assert not result.possible, result.summary()
+    held = heard(
+        "my shoulders are really tight after work",
+        partials=("my shoulders are really tingly", "my shoulders are really tingly after"),
+    )
+    assert check(held.text, held).possible == (Sign.NUMBNESS,)
+    assert PARTIAL_AGREEMENT == 2
 
 
 def test_a_sign_the_chosen_transcript_denies_is_not_raised_by_a_weaker_one() -> None:

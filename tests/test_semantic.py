@@ -14,6 +14,7 @@ from judging import caution_opening, resolved
 
 from skill import embedding, semantic
 from skill import matcher as matching
+from skill.classifier import ClassifierRescorer
 from skill.data import SkillData, load_skill_data
 from skill.dialogue import DialogueManager
 from skill.matcher import Matcher
@@ -226,7 +227,8 @@ def test_the_matcher_works_alone_without_the_embedding_package(
         raise embedding.SemanticError("the embedding package 'x' is not installed")
 
     monkeypatch.setattr(semantic, "load_index", missing)
-    alone = load_matcher(load_skill_data(), cache_dir=tmp_path)
-    assert alone.rescorer is None
+    alone = load_matcher(load_skill_data(), cache_dir=tmp_path, wait=True)
+    # The classifier's rescue stays, with no semantic blend under it.
+    assert isinstance(alone.rescorer, ClassifierRescorer) and alone.rescorer.inner is None
     assert alone.rank("what causes neck pain")[0].intent == "pain_causes"
     assert "semantic matching is off" in caplog.text

@@ -1,0 +1,189 @@
+"""The intent classifier (scikit-learn, trained on the real templates): its numpy answers equal
+scikit-learn's, it rescues paraphrases the matcher alone would not answer and never off-topic
+questions, statements of a symptom or a routine's controls, and its disk cache."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from skill import classifier as classifying
+from skill.classifier import ClassifierRescorer, IntentClassifier
+from skill.data import SkillData
+from skill.dialogue import DialogueManager
+from skill.matcher import THRESHOLD, IntentMatch, Matcher
+from skill.matcher_cache import read_classifier, train_classifier
+from skill.response import Kind
+
+# Written for these tests (none of them is in a development or test set): paraphrases that the
+# matcher and the semantic blend leave unanswered or undecided.
+RESCUED = [
+    ("ta very much that was useful", "thanks"),
+    ("lovely thanks a lot", "thanks"),
+]
+# Near-domain and everyday questions that no answer of the skill fits.
+OFF_TOPIC = [
+    "how do i know if i have covid",
+    "what's the meaning of life",
+    "how do i get rid of a wart on my finger",
+    "can you recommend a good film tonight",
+]
+
+
+@pytest.fixture(scope="module")
+def trained(matcher: Matcher) -> IntentClassifier:
+    rescorer = matcher.rescorer
+    assert isinstance(rescorer, ClassifierRescorer), "the product's matcher has the classifier"
+    assert rescorer.classifier is not None, "trained (the fixture waits for it)"
+    return rescorer.classifier
+
+
+@pytest.fixture(scope="module")
+def without(matcher: Matcher) -> Matcher:
+    """The product's matcher without the classifier: what the classifier has to improve on."""
+    rescorer = matcher.rescorer
+    assert isinstance(rescorer, ClassifierRescorer)
+    return matcher.with_rescorer(rescorer.inner)
+
+
+def test_numpy_answers_equal_scikit_learns(data: SkillData, matcher: Matcher) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import SGDClassifier
+
+    # A small model (two intents and the off-topic class) trained both ways.
+    canonical = matcher.index.canonical
+    texts, labels = classifying.training_data(data.intents, canonical, data.off_topic)
+    keep = {"spasm_causes", "treatments", classifying.OFF_TOPIC, classifying.STATEMENT}
+    texts, labels = zip(
+        *[(t, label) for t, label in zip(texts, labels, strict=True) if label in keep],
+        strict=True,
+    )
+    ours = classifying.train(texts, labels)
+    vectorizer = TfidfVectorizer(analyzer=classifying.features, sublinear_tf=True)
+    model = SGDClassifier(
+        loss="log_loss",
+        alpha=classifying.ALPHA,
+        max_iter=classifying.EPOCHS,
+        tol=1e-3,
+        class_weight="balanced",
+        random_state=classifying.SEED,
+    ).fit(vectorizer.fit_transform(texts), labels)
+    for text in ["why do my neck muscles tighten up", "how do you ease a spasm", "play jazz"]:
+        expected = model.predict_proba(vectorizer.transform([canonical(text)]))[0]
+        np.testing.assert_allclose(ours.probabilities(canonical(text)), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(("text", "intent"), RESCUED)
+def test_paraphrases_left_unanswered_are_rescued(
+    data: SkillData, matcher: Matcher, without: Matcher, text: str, intent: str
+) -> None:
+    before = DialogueManager(data, without).handle(text)
+    assert before.kind in {Kind.FALLBACK, Kind.CLARIFY}
+    top = matcher.rank(text)[0]
+    assert (top.intent, top.rescued) == (intent, True)
+    assert top.confidence >= THRESHOLD
+    assert DialogueManager(data, matcher).handle(text).intent == intent
+
+
+def sure_of(label: str, word: str) -> IntentClassifier:
+    """A classifier sure that any text with ``word`` in it means ``label``."""
+    return IntentClassifier(
+        labels=(classifying.OFF_TOPIC, label),
+        terms={word: 0},
+        idf=np.ones(1, dtype=np.float32),
+        weights=np.array([[-10.0], [10.0]], dtype=np.float32),
+        intercepts=np.array([-10.0, 10.0], dtype=np.float32),
+    )
+
+
+def test_a_rescued_intent_takes_the_slot_value_the_classifier_read(matcher: Matcher) -> None:
+    sure = sure_of(classifying.label_of("ask_cause", (("cause", "heavy_bag"),)), "bag")
+    ranked = [
+        IntentMatch("pain_causes", 0.45),
+        IntentMatch("ask_cause", 0.44, {"cause": "computer_sitting"}),
+    ]
+    top = ClassifierRescorer(sure, matcher.index).rescore("is it my bag", ranked)[0]
+    assert (top.intent, dict(top.slots), top.rescued) == (
+        "ask_cause",
+        {"cause": "heavy_bag"},
+        True,
+    )
+    assert top.confidence == pytest.approx(THRESHOLD + classifying.RESCUED_LEAD)
+
+
+@pytest.mark.parametrize("text", OFF_TOPIC)
+def test_off_topic_questions_are_not_rescued(data: SkillData, matcher: Matcher, text: str) -> None:
+    assert not any(match.rescued for match in matcher.rank(text))
+    assert DialogueManager(data, matcher).handle(text).kind is Kind.FALLBACK
+
+
+def test_a_statement_of_a_symptom_is_its_own_class(
+    trained: IntentClassifier, matcher: Matcher
+) -> None:
+    label, _ = trained.best(matcher.index.canonical("my left hand has gone numb and tingly"))
+    assert label == classifying.STATEMENT
+
+
+def test_after_a_caution_only_the_matchers_own_reading_is_answered(
+    data: SkillData, matcher: Matcher
+) -> None:
+    # The words around the symptom read, to the classifier, like "what is a spasm"; the
+    # caution comes alone.
+    text = "numbness in my arm with a stiff neck what does that mean"
+    response = DialogueManager(data, matcher).handle(text)
+    assert (response.kind, response.intent, response.red_flags) == (
+        Kind.CAUTION,
+        "fallback",
+        ("numbness",),
+    )
+
+
+def test_routine_controls_are_never_rescued(matcher: Matcher) -> None:
+    rescorer = matcher.rescorer
+    assert isinstance(rescorer, ClassifierRescorer)
+    sure = sure_of("next", "next")
+    ranked = [IntentMatch("treatments", 0.5), IntentMatch("next", 0.48)]
+    guarded = ClassifierRescorer(sure, matcher.index, never=rescorer.never)
+    assert guarded.rescore("next one please", ranked) == ranked
+    unguarded = ClassifierRescorer(sure, matcher.index).rescore("next one please", ranked)
+    assert (unguarded[0].intent, unguarded[0].rescued) == ("next", True)
+
+
+def test_the_classifier_is_cached_and_a_damaged_file_is_retrained(
+    data: SkillData, matcher: Matcher, trained: IntentClassifier, tmp_path: Path
+) -> None:
+    path = tmp_path / "classifier.npz"
+    trained.save(path)
+    again = read_classifier(path)
+    assert again is not None and again.labels == trained.labels
+    text = matcher.index.canonical("why does my neck keep seizing up")
+    np.testing.assert_allclose(again.probabilities(text), trained.probabilities(text))
+    path.write_bytes(b"not an archive")
+    assert read_classifier(path) is None
+    rebuilt = train_classifier(data, matcher.index, path)
+    assert rebuilt is not None and rebuilt.labels == trained.labels
+    assert IntentClassifier.read(path).labels == trained.labels  # written back whole
+
+
+def test_a_first_start_rescues_nothing_until_the_background_training_ends(
+    matcher: Matcher, trained: IntentClassifier
+) -> None:
+    rescorer = matcher.rescorer
+    assert isinstance(rescorer, ClassifierRescorer)
+    release = threading.Event()
+
+    def slow() -> IntentClassifier:
+        release.wait(30)
+        return trained
+
+    later = ClassifierRescorer(None, matcher.index, rescorer.inner, rescorer.never)
+    later.train_in_background(slow)
+    text = RESCUED[0][0]
+    ranked = matcher.with_rescorer(None).rank(text)
+    assert not later.rescore(text, ranked)[0].rescued and not later.wait(0)
+    release.set()
+    assert later.wait(30)
+    assert later.rescore(text, ranked)[0].rescued
