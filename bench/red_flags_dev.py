@@ -286,7 +286,9 @@ class Product:
         from skill.matcher_cache import load_matcher
 
         data = load_skill_data()
-        recognition = load_recognition(ListeningSettings(), data, load_matcher(data), print)
+        recognition = load_recognition(
+            ListeningSettings(), data, load_matcher(data, train=True), print
+        )
         self._stt = recognition.recognizer("bench")
 
     def hear(self, samples: Samples) -> Transcript:

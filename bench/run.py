@@ -336,7 +336,7 @@ def make_context(spec: RunSpec, with_model: bool = True) -> Context:
     model_load = 0.0
     stock_path = locate_model()
     data = load_skill_data()
-    matcher = load_matcher(data)
+    matcher = load_matcher(data, train=True)
     paths = spec.models(stock_path)
     if "domain" in paths and "domain" not in dict(spec.model_for):
         # The default strategy listens with the model biased toward the skill, as the product

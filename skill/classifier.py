@@ -30,7 +30,6 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -207,60 +206,33 @@ def train(texts: Sequence[str], labels: Sequence[str]) -> IntentClassifier:
 
 
 class ClassifierRescorer:
-    """The classifier's rescue after another second opinion (a ``matcher.Rescorer``).
-
-    Without a trained classifier yet (the first start after the intents change), it rescues
-    nothing until ``train_in_background`` has one: a session starts listening at once rather
-    than after the training."""
+    """The classifier's rescue after another second opinion (a ``matcher.Rescorer``)."""
 
     def __init__(
         self,
-        classifier: IntentClassifier | None,
+        classifier: IntentClassifier,
         index: SentenceIndex,
         inner: Rescorer | None = None,
         never: frozenset[str] = frozenset(),
     ) -> None:
-        self._classifier = classifier
-        self._ready = threading.Event()
-        if classifier is not None:
-            self._ready.set()
+        self.classifier = classifier
         self.index = index
         self.inner = inner
         # Intents never rescued: a routine's controls ("next", "pause") are short commands
         # that the matcher knows word for word, and mean nothing in a question.
         self.never = never
 
-    @property
-    def classifier(self) -> IntentClassifier | None:
-        return self._classifier
-
-    def train_in_background(self, make: Callable[[], IntentClassifier | None]) -> None:
-        """Get the classifier from ``make`` on a daemon thread; rescue once it is there."""
-
-        def run() -> None:
-            try:
-                self._classifier = make()
-            finally:
-                self._ready.set()
-
-        threading.Thread(target=run, name="classifier-training", daemon=True).start()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait for the training (the set-up and the tests do); whether it has finished."""
-        return self._ready.wait(timeout)
-
     def rescore(self, text: str, ranked: list[IntentMatch]) -> list[IntentMatch]:
         matcher_scores = {m.intent: m.confidence for m in ranked[:MATCHER_RANKS]}
         if self.inner is not None:
             ranked = self.inner.rescore(text, ranked)
-        classifier = self._classifier
-        if classifier is None or not ranked or _decided(ranked):
+        if not ranked or _decided(ranked):
             return ranked
         canonical = self.index.canonical(text)
         known = self.index.known_words
         if sum(word not in known for word in canonical.split()) > MAX_UNKNOWN_WORDS:
             return ranked
-        label, probability = classifier.best(canonical)
+        label, probability = self.classifier.best(canonical)
         if label in NOT_QUESTIONS or probability < RESCUE_PROBABILITY:
             return ranked
         intent, slots = parse_label(label)

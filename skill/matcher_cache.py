@@ -30,7 +30,7 @@ from .classifier import (
 from .data import SkillData
 from .index import SentenceIndex, build_index
 from .intents import IntentSet
-from .matcher import Matcher
+from .matcher import Matcher, Rescorer
 from .vocabulary import ROUTINE_ONLY
 
 _LOGGER = logging.getLogger(__name__)
@@ -55,13 +55,14 @@ def default_cache_dir() -> Path:
 
 
 def load_matcher(
-    data: SkillData, cache_dir: Path | None = None, *, semantic: bool = True, wait: bool = False
+    data: SkillData, cache_dir: Path | None = None, *, semantic: bool = True, train: bool = False
 ) -> Matcher:
     """The skill's ``Matcher``: its index read from the cache or built and then cached, with the
     second opinions unless ``semantic`` is False: the semantic blend (``skill.semantic``, unless
     its embedding package cannot be loaded) and the intent classifier's rescue
-    (``skill.classifier``). A classifier not yet cached is trained in the background (about
-    15 s) and cached, or first, with ``wait``."""
+    (``skill.classifier``) when it is cached, or trained now (about 15 s) with ``train``. The
+    set-up trains it (``neck-coach model build``); a session never waits for the training, and
+    never trains on a thread that the end of the program could cut off in native code."""
     folder = cache_dir or default_cache_dir()
     key = cache_key(data.intents)
     path = folder / f"matcher-{key}.pickle"
@@ -73,15 +74,16 @@ def load_matcher(
         return Matcher(data.intents, index)
     from .semantic import load_rescorer
 
-    blend = load_rescorer(data.intents, data.off_topic, cache_dir=folder)
+    rescorer: Rescorer | None = load_rescorer(data.intents, data.off_topic, cache_dir=folder)
     off_topic = hashlib.sha256("\n".join(data.off_topic).encode()).hexdigest()[:8]
     classifier_path = folder / f"classifier-{key}-{off_topic}.npz"
     classifier = read_classifier(classifier_path)
-    rescorer = ClassifierRescorer(classifier, index, blend, frozenset(ROUTINE_ONLY))
+    if classifier is None and train:
+        classifier = train_classifier(data, index, classifier_path)
     if classifier is None:
-        rescorer.train_in_background(lambda: train_classifier(data, index, classifier_path))
-        if wait:
-            rescorer.wait()
+        _LOGGER.info("the intent classifier is not trained yet: run `neck-coach model build`")
+    else:
+        rescorer = ClassifierRescorer(classifier, index, rescorer, frozenset(ROUTINE_ONLY))
     return Matcher(data.intents, index, rescorer)
 
 

@@ -101,7 +101,7 @@ def data() -> SkillData:
 @pytest.fixture(scope="session")
 def matcher(data: SkillData, tmp_path_factory: pytest.TempPathFactory) -> Matcher:
     """The product's matcher (with its semantic layer), built once into a private cache."""
-    return load_matcher(data, cache_dir=tmp_path_factory.mktemp("matcher-cache"), wait=True)
+    return load_matcher(data, cache_dir=tmp_path_factory.mktemp("matcher-cache"), train=True)
 
 
 @pytest.fixture(scope="session")

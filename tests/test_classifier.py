@@ -4,7 +4,6 @@ questions, statements of a symptom or a routine's controls, and its disk cache."
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +36,6 @@ OFF_TOPIC = [
 def trained(matcher: Matcher) -> IntentClassifier:
     rescorer = matcher.rescorer
     assert isinstance(rescorer, ClassifierRescorer), "the product's matcher has the classifier"
-    assert rescorer.classifier is not None, "trained (the fixture waits for it)"
     return rescorer.classifier
 
 
@@ -168,22 +166,11 @@ def test_the_classifier_is_cached_and_a_damaged_file_is_retrained(
     assert IntentClassifier.read(path).labels == trained.labels  # written back whole
 
 
-def test_a_first_start_rescues_nothing_until_the_background_training_ends(
-    matcher: Matcher, trained: IntentClassifier
+def test_a_session_without_a_trained_classifier_starts_without_one(
+    data: SkillData, tmp_path: Path
 ) -> None:
-    rescorer = matcher.rescorer
-    assert isinstance(rescorer, ClassifierRescorer)
-    release = threading.Event()
+    from skill.matcher_cache import load_matcher
 
-    def slow() -> IntentClassifier:
-        release.wait(30)
-        return trained
-
-    later = ClassifierRescorer(None, matcher.index, rescorer.inner, rescorer.never)
-    later.train_in_background(slow)
-    text = RESCUED[0][0]
-    ranked = matcher.with_rescorer(None).rank(text)
-    assert not later.rescore(text, ranked)[0].rescued and not later.wait(0)
-    release.set()
-    assert later.wait(30)
-    assert later.rescore(text, ranked)[0].rescued
+    untrained = load_matcher(data, cache_dir=tmp_path)
+    assert not isinstance(untrained.rescorer, ClassifierRescorer)
+    assert not list(tmp_path.glob("classifier-*"))

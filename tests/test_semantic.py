@@ -227,7 +227,7 @@ def test_the_matcher_works_alone_without_the_embedding_package(
         raise embedding.SemanticError("the embedding package 'x' is not installed")
 
     monkeypatch.setattr(semantic, "load_index", missing)
-    alone = load_matcher(load_skill_data(), cache_dir=tmp_path, wait=True)
+    alone = load_matcher(load_skill_data(), cache_dir=tmp_path, train=True)
     # The classifier's rescue stays, with no semantic blend under it.
     assert isinstance(alone.rescorer, ClassifierRescorer) and alone.rescorer.inner is None
     assert alone.rank("what causes neck pain")[0].intent == "pain_causes"

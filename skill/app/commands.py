@@ -330,7 +330,7 @@ def cmd_model(args: argparse.Namespace, settings: Settings, view: TerminalView) 
         stock = model.check_model(model.locate_model(settings.listening.model))
         # The matcher with its second opinions: the set-up runs this, so their caches (the
         # semantic exemplars, the trained classifier) are ready before the first question.
-        built = domain_model_path(stock, data, load_matcher(data, wait=True), view.note)
+        built = domain_model_path(stock, data, load_matcher(data, train=True), view.note)
         if built == stock:
             return EXIT_ERROR
         view.note(f"The speech model biased toward Neck Coach's questions is at {built}.")
