@@ -20,9 +20,9 @@ uses (``MAX_UNKNOWN_WORDS``). The classifier never sees such words ("covid", "kn
 are what marks most near-domain questions as someone else's. The thresholds were chosen on the
 development question sets.
 
-Training takes about 15 s and is done once, when the matcher's cache is built; answering needs
-only numpy (the vocabulary, idf and weights are read back from the cache, scikit-learn is never
-imported).
+Training takes about 15 s and is done once per change of the intents, by the set-up
+(``skill.matcher_cache``); answering needs only numpy (the vocabulary, idf and weights are read
+back from the cache, scikit-learn is never imported).
 """
 
 from __future__ import annotations

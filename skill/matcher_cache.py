@@ -2,11 +2,12 @@
 intent classifier trained on them (``skill.classifier``), so later starts skip training it.
 
 The index's cache file holds one pickled ``SentenceIndex``; the classifier's, its arrays (no
-pickle). Their names carry a hash of everything they depend on: the intent files, the code that
-builds them, and the versions of Python, hassil, rapidfuzz, numpy and scikit-learn; any change to
-one makes a new name and so a fresh build (the classifier's also carries the off-topic examples).
-What is read back is checked to be a ``SentenceIndex`` for these intents, or a classifier; anything
-else (a damaged or foreign file) is rebuilt and replaced, never trusted.
+pickle). The index's name is a hash of everything it depends on: the intent files, the code that
+builds it, and the versions of Python, hassil, rapidfuzz and numpy. The classifier's adds its own
+code, scikit-learn's version and the off-topic examples, so changing those retrains it without
+rebuilding the index (or the speech graph, which shares the index's key). Any change makes a new
+name and so a fresh build. What is read back is checked to be what it should be; anything else (a
+damaged or foreign file) is rebuilt and replaced, never trusted.
 """
 
 from __future__ import annotations
@@ -16,17 +17,19 @@ import logging
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .classifier import (
     NOT_QUESTIONS,
     ClassifierError,
     ClassifierRescorer,
     IntentClassifier,
-    train,
     training_data,
 )
+from .classifier import train as fit
 from .data import SkillData
 from .index import SentenceIndex, build_index
 from .intents import IntentSet
@@ -35,17 +38,15 @@ from .vocabulary import ROUTINE_ONLY
 
 _LOGGER = logging.getLogger(__name__)
 
+T = TypeVar("T")
+_HERE = Path(__file__).parent
+
 # The modules whose code shapes the index.
-_CODE = (
-    "index.py",
-    "intents.py",
-    "intents_file.py",
-    "slots.py",
-    "text.py",
-    "matcher_cache.py",
-    "classifier.py",
-)
-_LIBRARIES = ("hassil", "rapidfuzz", "numpy", "scikit-learn")
+_CODE = ("index.py", "intents.py", "intents_file.py", "slots.py", "text.py", "matcher_cache.py")
+_LIBRARIES = ("hassil", "rapidfuzz", "numpy")
+# ...and what shapes the classifier besides.
+_CLASSIFIER_CODE = ("classifier.py",)
+_CLASSIFIER_LIBRARIES = ("scikit-learn",)
 
 
 def default_cache_dir() -> Path:
@@ -66,17 +67,16 @@ def load_matcher(
     folder = cache_dir or default_cache_dir()
     key = cache_key(data.intents)
     path = folder / f"matcher-{key}.pickle"
-    index = _read(path, data.intents)
+    index = _load(path, _unpickle, lambda loaded: _fits(loaded, data.intents), "matcher cache")
     if index is None:
         index = build_index(data.intents)
-        _write(path, index)
+        _store(path, lambda partial: _pickle(index, partial), "matcher cache")
     if not semantic:
         return Matcher(data.intents, index)
     from .semantic import load_rescorer
 
     rescorer: Rescorer | None = load_rescorer(data.intents, data.off_topic, cache_dir=folder)
-    off_topic = hashlib.sha256("\n".join(data.off_topic).encode()).hexdigest()[:8]
-    classifier_path = folder / f"classifier-{key}-{off_topic}.npz"
+    classifier_path = folder / f"classifier-{key}-{_classifier_key(data.off_topic)}.npz"
     classifier = read_classifier(classifier_path)
     if classifier is None and train:
         classifier = train_classifier(data, index, classifier_path)
@@ -89,48 +89,49 @@ def load_matcher(
 
 def read_classifier(path: Path) -> IntentClassifier | None:
     """The intent classifier cached at ``path``; ``None`` when it is missing or damaged."""
-    try:
-        classifier = IntentClassifier.read(path)
-    except FileNotFoundError:
-        return None
-    except Exception as error:  # a damaged archive can raise almost anything
-        _LOGGER.info("retraining the intent classifier %s: %s", path, error)
-        return None
-    if set(classifier.labels) >= NOT_QUESTIONS:
-        return classifier
-    _LOGGER.info("retraining the intent classifier %s: it holds something else", path)
-    return None
+    return _load(
+        path,
+        IntentClassifier.read,
+        lambda loaded: set(loaded.labels) >= NOT_QUESTIONS,
+        "intent classifier",
+    )
 
 
 def train_classifier(data: SkillData, index: SentenceIndex, path: Path) -> IntentClassifier | None:
     """The intent classifier trained on ``data`` and written to ``path``; ``None`` (with a
     warning in the log) where it cannot be trained."""
     try:
-        classifier = train(*training_data(data.intents, index.canonical, data.off_topic))
+        classifier = fit(*training_data(data.intents, index.canonical, data.off_topic))
     except ClassifierError as error:
         _LOGGER.warning("the intent classifier is off: %s", error)
         return None
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        classifier.save(partial)
-        partial.replace(path)
-    except OSError as error:
-        _LOGGER.info("cannot write the intent classifier %s: %s", path, error)
-        partial.unlink(missing_ok=True)
+    _store(path, classifier.save, "intent classifier")
     return classifier
 
 
 def cache_key(intents: IntentSet) -> str:
+    """The index's key (the speech graph's too): the intent files, the code, the libraries."""
+    return _digest((*sorted(intents.sources), *(_HERE / name for name in _CODE)), _LIBRARIES, ())[
+        :20
+    ]
+
+
+def _classifier_key(off_topic: tuple[str, ...]) -> str:
+    return _digest(
+        tuple(_HERE / name for name in _CLASSIFIER_CODE), _CLASSIFIER_LIBRARIES, off_topic
+    )[:8]
+
+
+def _digest(files: tuple[Path, ...], libraries: tuple[str, ...], texts: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for path in (*sorted(intents.sources), *(here / name for name in _CODE)):
+    for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(sys.version.encode())
-    for library in _LIBRARIES:
+    for library in libraries:
         digest.update(f"{library}=={_version(library)}".encode())
-    return digest.hexdigest()[:20]
+    digest.update("\n".join(texts).encode())
+    return digest.hexdigest()
 
 
 def _version(library: str) -> str:
@@ -140,28 +141,45 @@ def _version(library: str) -> str:
         return "unknown"
 
 
-def _read(path: Path, intents: IntentSet) -> SentenceIndex | None:
+def _load(path: Path, read: Callable[[Path], T], fits: Callable[[T], bool], what: str) -> T | None:
+    """What ``read`` finds at ``path`` if it ``fits``; ``None`` when the file is missing,
+    damaged or holds something else (the caller then rebuilds it)."""
     try:
-        with path.open("rb") as file:
-            loaded = pickle.load(file)
+        loaded = read(path)
     except FileNotFoundError:
         return None
-    except Exception as error:  # a damaged pickle can raise almost anything
-        _LOGGER.info("rebuilding the matcher cache %s: %s", path, error)
+    except Exception as error:  # a damaged file can raise almost anything
+        _LOGGER.info("rebuilding the %s %s: %s", what, path, error)
         return None
-    if not isinstance(loaded, SentenceIndex) or set(loaded.names) - set(intents.intents):
-        _LOGGER.info("rebuilding the matcher cache %s: it holds something else", path)
+    if not fits(loaded):
+        _LOGGER.info("rebuilding the %s %s: it holds something else", what, path)
         return None
     return loaded
 
 
-def _write(path: Path, index: SentenceIndex) -> None:
+def _store(path: Path, write: Callable[[Path], None], what: str) -> None:
+    """``write`` to a temporary name beside ``path``, then into place (a reader never sees half
+    a file); a cache that cannot be written is only logged."""
     partial = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("wb") as file:
-            pickle.dump(index, file, protocol=pickle.HIGHEST_PROTOCOL)
+        write(partial)
         partial.replace(path)
     except OSError as error:
-        _LOGGER.info("cannot write the matcher cache %s: %s", path, error)
+        _LOGGER.info("cannot write the %s %s: %s", what, path, error)
         partial.unlink(missing_ok=True)
+
+
+def _unpickle(path: Path) -> Any:
+    with path.open("rb") as file:
+        return pickle.load(file)
+
+
+def _pickle(index: SentenceIndex, path: Path) -> None:
+    with path.open("wb") as file:
+        pickle.dump(index, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _fits(loaded: Any, intents: IntentSet) -> bool:
+    """Whether ``loaded`` is an index for these intents."""
+    return isinstance(loaded, SentenceIndex) and not set(loaded.names) - set(intents.intents)
