@@ -128,7 +128,9 @@ class Corrected(_Streaming):
 
 
 class Hybrid(_Streaming):
-    """Constrained and open recognizers on the same audio; the confident one wins."""
+    """Constrained and open recognizers on the same audio. The constrained reading must be
+    confident (``min_confidence``); given a ``judge``, it must also mean something at least as
+    surely as the open one, or the open one wins."""
 
     def __init__(
         self,
@@ -164,12 +166,13 @@ class Hybrid(_Streaming):
         fallback.append(self._fallback.finish())
         first = join_transcripts(constrained, self.source)
         second = join_transcripts(fallback, self.source)
-        if self._judge is None:
-            if first.text and first.confidence >= self.min_confidence:
-                chosen = first
-            else:
-                chosen = second if second.text else first
+        if not first.text or first.confidence < self.min_confidence:
+            chosen = second if second.text else first
+        elif self._judge is None:
+            chosen = first
         else:
+            # Confident words of the grammar can still mean nothing ("go mind" made of control
+            # words for "goodbye"): the meaning of both readings decides.
             chosen = self._choose(first, second, self._judge)
         return with_other_reading(chosen, second if chosen is first else first)
 

@@ -9,6 +9,7 @@ the matcher is a function of it and the text.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -34,6 +35,15 @@ SPELL_MIN_LENGTH = 5
 UNKNOWN_WEIGHT = 2.5
 # Words used by more intents than this are too common to name a slot value on their own.
 COMMON_WORD_INTENTS = 3
+# At most this many sentences per intent are compared with a query. Slot lists multiply an
+# intent's sentences (every cause in every way of asking), but the slot spotter finds the value
+# wherever it is said, so the wording around it needs only a sample; comparing every sentence
+# would make each ranking, and so each spoken turn, several times slower.
+MAX_COMPARED_PER_INTENT = 15_000
+# At most this many template sentences per intent go into the recognizer's language model: it
+# counts sentences, so an intent that expands to hundreds of thousands would drown the short
+# ones ("goodbye" was heard as "go mind" once the causes list grew).
+MAX_SPOKEN_PER_INTENT = 50_000
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,8 @@ def build_index(intents: IntentSet) -> SentenceIndex:
     table.pop("", None)
     names = sorted({name for name, _ in table.values()})
     position = {name: i for i, name in enumerate(names)}
-    sentences = sorted(table, key=lambda s: (position[table[s][0]], s))
+    compared = balanced(((n, slots, s) for s, (n, slots) in table.items()), MAX_COMPARED_PER_INTENT)
+    sentences = sorted(compared, key=lambda s: (position[table[s][0]], s))
     owners = np.array([position[table[s][0]] for s in sentences])
     starts = np.searchsorted(owners, np.arange(len(names)))
     ends = np.append(starts[1:], len(sentences))
@@ -128,6 +139,27 @@ def build_index(intents: IntentSet) -> SentenceIndex:
     )
 
 
+def balanced(rows: Iterable[tuple[str, Slots, str]], most: int) -> list[str]:
+    """The sentences of ``rows`` (intent, slots, sentence), at most ``most`` per intent: all of an
+    intent's, or a fixed sample that keeps every slot value's share (so each value keeps its ways
+    of being asked about). A hash order rather than a random one: the same intents always give
+    the same sample."""
+    groups: dict[str, dict[Slots, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for name, slots, sentence in rows:
+        groups[name][slots].append(sentence)
+    kept: list[str] = []
+    for by_value in groups.values():
+        size = sum(len(group) for group in by_value.values())
+        for group in by_value.values():
+            share = max(1, len(group) * most // size)
+            kept.extend(sorted(group, key=_stable_order)[:share] if share < len(group) else group)
+    return kept
+
+
+def _stable_order(sentence: str) -> bytes:
+    return hashlib.blake2b(sentence.encode(), digest_size=8).digest()
+
+
 def _template_vocabularies(
     intents: IntentSet, canonical: Callable[[str], str]
 ) -> dict[str, frozenset[str]]:
@@ -163,12 +195,19 @@ def _idf(vocabularies: Iterable[frozenset[str]]) -> dict[str, float]:
 
 
 def recognizer_sentences(intents: IntentSet, index: SentenceIndex) -> list[str]:
-    """What a language model of the skill should expect people to say: every template sentence
-    as written and as the matcher normalizes it (with one form only, the recognizer leans to it:
+    """What a language model of the skill should expect people to say: the template sentences
+    (each intent's balanced to at most ``MAX_SPOKEN_PER_INTENT``) as written and as the matcher
+    normalizes it (with one form only, the recognizer leans to it:
     "spasm" over "spasms"), and what people tell about themselves (the statements: "my hand
     feels weak")."""
+    said = balanced(
+        ((name, slots, sentence) for name, sentence, slots in intents.samples()),
+        MAX_SPOKEN_PER_INTENT,
+    )
     return [
-        *(sentence for _, sentence, _ in intents.samples()),
-        *index.spoken_sentences,
+        *said,
+        *sorted({normalize(sentence) for sentence in said} - {""}),
+        # Synonyms are words people say too, though no template needs to spell them out.
+        *sorted(index.synonyms),
         *intents.statement_sentences(),
     ]

@@ -60,6 +60,8 @@ _FREE = _words("a an the any or nor and of some my kind sort type")
 # the numbness" reports it), "i don't think i've got a fever" ("no i've got a fever" answers).
 _CARRY_AFTER = {
     "like": _words("nothing anything"),
+    # "no pins and needles": the "and" is inside the sign's name.
+    "and": _words("pins"),
     **dict.fromkeys(("i", "ive", "im", "id"), _words("think believe reckon suppose say")),
 }
 _CANNOT = _words("cant cannot couldnt unable")
@@ -151,8 +153,12 @@ _ASKING = re.compile(
 # A short condition at the end of a question supposes, it does not report: "what if my arm goes
 # numb", "is it bad if my fingers tingle", "what should i do if i get a temperature". A long one
 # may tell what happens to the speaker ("what should i do if i turn my head and my arm goes
-# numb"), so it keeps its first-person words.
-_SUPPOSING = re.compile(r"\b(?:if|in case|suppose|supposing)\b(?: \w+){1,5}$")
+# numb"), so it keeps its first-person words. A closing word on the neck ("with a stiff neck")
+# does not make it long: every question here is about a neck.
+_SUPPOSING = re.compile(
+    r"\b(?:if|in case|suppose|supposing)\b(?: \w+){1,5}"
+    r"(?: (?:with|and|from|on top of) (?:a |my |the )?(?:\w+ )?(?:neck|neck spasm|spasm))?$"
+)
 # A short condition before the question supposes as well: "if i had a fall should i see a
 # doctor", "say my arm went numb would that be serious".
 _SUPPOSING_FIRST = re.compile(

@@ -57,7 +57,7 @@ MY = any_of("my his her their your both one the a")
 CANT = any_of(
     "cant cannot can_not couldnt could_not unable_to not_able_to struggle_to struggling_to "
     "struggled_to hard_to harder_to difficult_to trouble trouble_with havent_been_able_to "
-    "hardly barely cant_even wont_let_me"
+    "hardly barely cant_even wont_let_me cant_seem_to couldnt_seem_to cant_really"
 )
 FEEL = any_of("feel feels feeling felt")
 BECOME = any_of(

@@ -94,6 +94,16 @@ INJURY = (
             r"|\bhit (?:the|a) (?:ground|floor|deck|wall|windscreen|windshield|dashboard|dash|"
             r"bottom|steering wheel|post|tree|pavement|ice)\b"
             r"|\btook a (?:\w+ ){0,3}(?:hit|knock|blow|bang|whack|smack|tumble|fall|spill|header)\b"
+            # Something hard that struck: "took a ball to the head", "caught an elbow in the neck".
+            r"|\b(?:took|caught|got) (?:a|an) (?:\w+ )?(?:ball|punch|kick|elbow|knee|boot|stick|"
+            rf"bat|puck|racket|shoulder|headbutt) (?:to|in|on) (?:the|my) (?:\w+ )?{_HEAD}\b"
+            # A small collision: "a bump in the car park", "had a prang in the van".
+            r"|\b(?:a|had a|little|minor) (?:bump|prang|knock|scrape|shunt) in (?:the|my|a) "
+            r"(?:car|van|taxi|cab|bus)\b"
+            # Pushed into something: "someone shoved me into a wall".
+            r"|\b(?:shoved|pushed|threw|slammed|knocked|barged|bundled|flung) (?:me|him|her|us) "
+            r"(?:\w+ )?(?:into|against|onto|over|down|to the ground)\b"
+            rf"|\b(?:got|was|been|get|getting|being) (?:\w+ )?{_BLOW}\b"
             r"|\b(?:knock|blow|bang|whack|smack|bump) (?:on|to|in) (?:the|my) (?:\w+ )?"
             rf"{_HEAD}\b|\bbang\w* my {_HEAD}\b|\bknocked (?:out|unconscious)\b"
             # "i was knocked down", not "i knocked over a glass".
@@ -112,7 +122,7 @@ INJURY = (
             rf"{_HEAD}\b|\blanded (?:badly|awkwardly|hard|heavily)\b"
             r"|\b(?:bad|awkward|hard|heavy|nasty) landing\b|\bheaded (?:the|a) (?:\w+ )?\w*ball\b"
             r"|\bcracked (?:my|his|her) (?:head|skull)\b"
-            rf"|\b{_BLOW} (?:\w+ )?(?:in|on) (?:the|my|his|her) (?:head|skull|face)\b"
+            rf"|\b{_BLOW} (?:\w+ )?(?:in|on) (?:the|my|his|her) (?:head|skull|face|neck)\b"
             r"|\b(?:dived|dove|dived head first|jumped) into (?:the |a )?(?:shallow|pool|water|"
             r"lake|sea|river)\b|\bhit the bottom\b"
             rf"|\b(?:fell|dropped|landed|came down|collapsed|jumped) on (?:me|my|top of me)\b"
@@ -145,12 +155,13 @@ SEVERE_PAIN = (
             r"\bworst (?:\w+ ){0,3}(?:pain|ache|spasm|ever|of my life|its been|i have|ive)\b"
             r"|\bmost (?:intense|painful|severe|excruciating)\b"
             r"|\b(?:intense|extreme|terrible|awful|horrible|horrendous|dreadful|shocking|"
-            r"insane|crazy|blinding|searing|violent) (?:\w+ )?(?:pain|ache|agony|spasm)\w*\b"
+            r"insane|crazy|blinding|searing|violent|fierce|vicious|overwhelming) (?:\w+ )?"
+            r"(?:pain|ache|agony|spasm)\w*\b"
             # The pain said to be extreme: "the pain is horrendous", "the pain's unreal".
             rf"|\b{_PAIN_IS}(?:so |really |very |just |absolutely |truly |properly |quite |that |"
             r"too )?(?:intense|extreme|terrible|awful|horrible|horrendous|horrific|unbearable|"
             r"excruciating|too much|out of this world|unreal|brutal|savage|immense|crushing|"
-            r"hideous|atrocious|insane|ridiculous|terrifying)\b"
+            r"hideous|atrocious|insane|ridiculous|terrifying|fierce|vicious|overwhelming)\b"
             # "bad" only with a word that makes it more than bad: "really bad pain", "the pain
             # is that bad" (not "the pain is bad in the morning").
             rf"|\b{_PAIN_IS}(?:so|really|very|that|too|extremely|incredibly) bad\b"
@@ -227,6 +238,10 @@ SEVERE_PAIN = (
             r"|\bconstant\w*\b|\bnon ?stop\b|\bpersist\w*\b|\brelentless\b|\bnever ending\b"
             r"|\b(?:still|as) (?:as )?(?:painful|bad|sore) as\b|\bweeks later\b"
             r"|\bagain and again\b|\bmore (?:and more|every day|each day|by the day)\b"
+            # Building day by day: "the pain's ramping up each day instead of easing".
+            r"|\b(?:ramping|building|creeping|ratcheting|cranking|flaring|stepping) up (?:\w+ )?"
+            r"(?:each|every|by the|day by) (?:day|night|hour)\b|\bescalat\w*\b|\bintensif\w*\b"
+            r"|\binstead of (?:easing|getting better|settling|improving|going away|calming)\b"
             r"|\b(?:pain|ache|aching|it|its|throbbing|soreness) (?:\w+ )?(?:keeps getting|"
             r"is getting|getting|gets|growing|grows) (?:\w+ )?(?:stronger|more intense|"
             r"more painful|sharper|more severe)\b"

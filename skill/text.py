@@ -54,6 +54,16 @@ _REPAIRS = (
     (re.compile(r"^(?:hey |ok |okay )?neck coach\b"), ""),  # the skill's name, said as a wake word
     # "back pain" is another body part's problem; keep "go back" and "coming back" apart.
     (re.compile(r"\bback (?=pain|ache|spasm)"), "back_"),
+    # "my back", "a stiff back": the body part (not "the back of my neck", "lying on my back", or
+    # an upper back, which a stiff neck often shares).
+    (
+        re.compile(
+            r"(?<!\bon )\b((?:my|a|your|his|her|lower|bad|sore|stiff|achy|aching|painful|tight|"
+            r"bent|put|hurt) )back\b(?! (?:of|to|and forth|up|again|home|into|from|together|"
+            r"around|round|then|on track|to normal|in time)\b)"
+        ),
+        r"\1back_",
+    ),
 )
 # Spoken contractions, spelled out so "whats" and "what is" match alike.
 _CONTRACTIONS = {

@@ -56,7 +56,7 @@ _WEAKNESS = (
         re.compile(
             rf"\b{LIMB} {gap(2)}(?:wont|doesnt|dont|cant|wouldnt|didnt|isnt|arent|will not|"
             r"does not|do not) (?:\w+ )?(?:work|working|grip|hold|do what|respond|cooperate|"
-            r"close|straighten|lift|do up|obey|listen|go|go up|move)\b"
+            r"close|straighten|lift|do up|obey|listen|go|go up|move|doing what)\b"
             rf"|\b{LIMB} {gap(2)}(?:has |have |s )?(?:forgotten|forgot|forgets) how to\b"
             rf"|\b{LIMB} {gap(3)}(?:had|has|have|got) (?:nothing|no strength|no power) in "
             r"(?:it|them)\b"
@@ -110,7 +110,7 @@ _WEAKNESS = (
         Sign.WEAKNESS,
         re.compile(
             r"\b(?:no|lost|losing|lose|loses|lack of|less|not much|zero|without any) "
-            r"(?:\w+ ){0,2}(?:strength\w*|power|grip|control)\b"
+            r"(?:\w+ ){0,2}(?:strength\w*|power|grip|control|oomph)\b"
             rf"|\b(?:grips?|strength) {gap(2)}(?:gone|going|weak\w*|failing|fading|not what)\b"
             rf"|\b(?:grips?|strength|power) (?:has |have )?(?:gone|drained|vanished) "
             rf"(?:out of|from) {MY} {gap(1)}{LIMB}\b"
@@ -151,7 +151,8 @@ _NUMBNESS = (
             rf"|\b{CANT} {gap(1)}feel {gap(4)}{LIMB}\b"
             rf"|\b{LIMB} {gap(6)}(?:cotton wool|needles)\b"
             rf"|\b{LIMB} {gap(3)}(?:feel|feels|feeling|felt|gone|went|is|are|go|goes|going) "
-            r"(?:all )?(?:dead|asleep|dull|wooden|rubbery|fuzzy|funny|weird)\b"
+            r"(?:all |sort of |kind of |kinda |a bit |a little |really |quite )?"
+            r"(?:dead|asleep|dull|wooden|rubbery|fuzzy|funny|weird)\b"
             rf"|\b{LIMB} {gap(4)}(?:asleep|to sleep)\b"
         ),
     ),
@@ -207,6 +208,10 @@ _FEVER = (
             r"|\bsweat(?:ing|y)? (?:\w+ )?(?:through|thru) (?:my |the )?(?:sheets|bed|pyjamas|"
             r"pajamas|clothes|shirt)\b"
             r"|\bclammy\b|\bburning up\b|\bboiling (?:hot|up)\b|\bfreezing cold\b"
+            # Soaked in sweat, often at night: "woke up drenched in sweat".
+            r"|\b(?:drenched|soaked|dripping|wringing wet|pouring|swimming) (?:\w+ )?(?:in|with) "
+            r"sweat\b|\bwoke up (?:\w+ )?(?:drenched|soaked|sweating|sweaty|in a sweat)\b"
+            r"|\bin a cold sweat\b"
             r"|\bhot (?:and|then|one minute) (?:\w+ )?(?:cold|sweaty|clammy|shivery|shaky)\b"
             r"|\bhot all over\b|\bshaking with (?:cold|chills)\b"
             r"|\b(?:cant stop|keep|been) (?:shaking|trembling)\b|\bflu\b|\bflu like\b|\bfluey\b"

@@ -278,6 +278,28 @@ def test_out_of_domain_falls_back_with_two_suggestions(
     assert response.sources == ()
 
 
+@pytest.mark.parametrize(
+    "text", ["how do i get rid of a stiff back in the morning", "what helps when my back hurts"]
+)
+def test_a_back_is_another_body_part(dm: DialogueManager, text: str) -> None:
+    assert dm.handle(text).intent == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("what causes a spasm in the back of my neck", "spasm_causes"),
+        ("why does the back of my neck hurt", "pain_causes"),
+        ("i was lying on my back and my neck went into spasm what causes that", "spasm_causes"),
+        ("how do i stop my neck spasms coming back", "prevention"),
+    ],
+)
+def test_back_that_is_not_the_body_part_is_understood(
+    dm: DialogueManager, text: str, intent: str
+) -> None:
+    assert dm.handle(text).intent == intent
+
+
 def test_fallback_suggestions_are_questions_it_can_answer(
     dm: DialogueManager, data: SkillData, matcher: Matcher
 ) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from skill.data import SkillData, load_skill_data
 from skill.errors import DataError
+from skill.index import MAX_COMPARED_PER_INTENT
 from skill.intents_file import load_intents
 from skill.matcher import Matcher
 
@@ -57,6 +58,20 @@ def test_every_template_sentence_matches_its_own_intent(data: SkillData, matcher
         print("  FAIL", failure)
     print("  failures by intent:", dict(Counter(f[0] for f in failures)))
     assert rate >= 0.99, failures[:20]
+
+
+def test_a_long_slot_list_is_compared_by_a_sample_that_keeps_every_value(
+    data: SkillData, matcher: Matcher
+) -> None:
+    index = matcher.index
+    sizes = {name: end - start for name, (start, end) in index.slices.items()}
+    assert max(sizes.values()) <= MAX_COMPARED_PER_INTENT
+    assert len(index.table) > len(index.sentences)  # the templates say more than is compared
+    for name in ("ask_cause", "ask_treatment", "start_routine"):
+        start, end = index.slices[name]
+        compared = {index.table[s][1] for s in index.sentences[start:end]}
+        said = {slots for intent, _, slots in data.intents.samples() if intent == name}
+        assert compared == said, name
 
 
 def test_every_intent_has_sentences(data: SkillData) -> None:

@@ -47,6 +47,9 @@ SIGNS: dict[Sign, list[str]] = {
         "i can't hold things for long",
         "my left hand has no power in it",
         "my arm can't bear any weight since yesterday",
+        "my left hand isn't doing what i tell it",
+        "i can't seem to squeeze anything with my left hand",
+        "my wrist has no oomph",
     ],
     Sign.NUMBNESS: [
         "my hand has gone numb",
@@ -65,6 +68,7 @@ SIGNS: dict[Sign, list[str]] = {
         "i can't feel the ends of my fingers",
         "my fingers feel like they're wrapped in cotton wool",
         "my hand feels like it's full of needles",
+        "my fingers feel sort of fuzzy",
     ],
     Sign.FEVER: [
         "i have a fever",
@@ -82,6 +86,8 @@ SIGNS: dict[Sign, list[str]] = {
         "my son has a fever and a stiff neck",
         "my forehead is boiling",
         "my skin feels hot and clammy",
+        "i woke up drenched in sweat",
+        "i'm soaked with sweat every night",
     ],
     Sign.INJURY: [
         "i was in a car accident",
@@ -107,6 +113,10 @@ SIGNS: dict[Sign, list[str]] = {
         "i got whacked on the head by a branch",
         "i had an awkward landing off the trampoline",
         "i cracked my head on the cupboard",
+        "i took a ball to the head at cricket",
+        "someone pushed me into a door",
+        "i had a bump in the car this morning",
+        "i got smacked in the neck by a branch",
     ],
     Sign.SEVERE_PAIN: [
         "the pain is unbearable",
@@ -129,6 +139,10 @@ SIGNS: dict[Sign, list[str]] = {
         "the pain got worse overnight",
         "the ache is getting stronger by the hour",
         "it's stopping me from sleeping",
+        "the ache is ramping up every day",
+        "the pain is so fierce",
+        "it keeps intensifying",
+        "it's getting tighter instead of easing",
     ],
 }
 
@@ -143,6 +157,7 @@ def test_everyday_wordings_of_each_sign_are_certain(sign: Sign, text: str) -> No
 
 DENIALS = [
     "i don't have a fever",
+    "no pins and needles or tingling, only a stiff neck",
     "no numbness or tingling",
     "i didn't fall",
     "there's no weakness",
@@ -159,6 +174,7 @@ DENIALS = [
 
 ABOUT = [
     "what does numbness in the arm mean",
+    "what if i get a temperature with a stiff neck",
     "should i worry about a fever",
     "when should i see a doctor about arm weakness",
     "can whiplash cause neck spasms",

@@ -150,10 +150,16 @@ class MicrophoneListener:
         conversation = recognition.recognizer(source="microphone")
         modes = {
             "conversation": _Mode(conversation, BargeIn(model, own_words)),
-            # The control grammar decides when it is sure; anything else (a question, goodbye)
-            # is still heard in full, so nothing said during a routine is lost.
+            # Both readings are judged by meaning: a control the grammar is sure of wins, but
+            # anything else (a question, goodbye) is still heard in full, so nothing said during
+            # a routine is lost. Without the judge, a grammar reading made of control words
+            # ("go mind" for "goodbye") won on its acoustic confidence alone.
             "routine": _Mode(
-                Hybrid(Recognizer(model, grammar=controls, source="microphone"), conversation),
+                Hybrid(
+                    Recognizer(model, grammar=controls, source="microphone"),
+                    conversation,
+                    judge=recognition.matcher.judge,
+                ),
                 BargeIn(model, own_words, words=(*BARGE_IN_WORDS, *controls)),
             ),
         }
