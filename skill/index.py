@@ -35,6 +35,10 @@ SPELL_MIN_LENGTH = 5
 UNKNOWN_WEIGHT = 2.5
 # Words used by more intents than this are too common to name a slot value on their own.
 COMMON_WORD_INTENTS = 3
+# At most this many sentences per intent are kept in the index (for exact matches and the
+# recognizers' grammars): slot lists multiply sentences, and every one kept costs memory in each
+# session. Every word of every sentence stays known.
+MAX_KEPT_PER_INTENT = 40_000
 # At most this many sentences per intent are compared with a query. Slot lists multiply an
 # intent's sentences (every cause in every way of asking), but the slot spotter finds the value
 # wherever it is said, so the wording around it needs only a sample; comparing every sentence
@@ -83,17 +87,27 @@ def build_index(intents: IntentSet) -> SentenceIndex:
     synonyms = dict(intents.synonyms)
     table: dict[str, tuple[str, Slots]] = {}
     slot_lists: dict[str, set[str]] = defaultdict(set)
-    by_intent: dict[str, set[str]] = defaultdict(set)
+    spoken_rows: list[tuple[str, Slots, str]] = []
     labels: dict[tuple[str, Slots], str] = {}
+    known_words: set[str] = set(synonyms)
     for name, sentence, slots in intents.samples():
         words = normalize(sentence)
-        table.setdefault(with_synonyms(words, synonyms), (name, slots))
+        canonical_words = with_synonyms(words, synonyms)
+        known_words.update(canonical_words.split())
+        table.setdefault(canonical_words, (name, slots))
         slot_lists[name].update(slot for slot, _ in slots)
-        by_intent[name].add(words)
+        spoken_rows.append((name, slots, words))
         labels.setdefault((name, tuple(sorted(slots))), sentence)
-    spoken = set().union(*by_intent.values())
-    known = frozenset(w for s in table for w in s.split()) | set(synonyms)
     table.pop("", None)
+    # Every word any sentence uses is known, but only a sample of each large intent's
+    # sentences is kept: the index stays as small in memory as before the slot lists grew.
+    kept = set(balanced(((n, slots, s) for s, (n, slots) in table.items()), MAX_KEPT_PER_INTENT))
+    table = {sentence: label for sentence, label in table.items() if sentence in kept}
+    by_intent: dict[str, set[str]] = defaultdict(set)
+    for name, _, words in _balanced_rows(spoken_rows, MAX_KEPT_PER_INTENT):
+        by_intent[name].add(words)
+    spoken = set().union(*by_intent.values())
+    known = frozenset(known_words)
     names = sorted({name for name, _ in table.values()})
     position = {name: i for i, name in enumerate(names)}
     compared = balanced(((n, slots, s) for s, (n, slots) in table.items()), MAX_COMPARED_PER_INTENT)
@@ -142,17 +156,24 @@ def build_index(intents: IntentSet) -> SentenceIndex:
 def balanced(rows: Iterable[tuple[str, Slots, str]], most: int) -> list[str]:
     """The sentences of ``rows`` (intent, slots, sentence), at most ``most`` per intent: all of an
     intent's, or a fixed sample that keeps every slot value's share (so each value keeps its ways
-    of being asked about). A hash order rather than a random one: the same intents always give
-    the same sample."""
-    groups: dict[str, dict[Slots, list[str]]] = defaultdict(lambda: defaultdict(list))
+    of being asked about)."""
+    return [sentence for _, _, sentence in _balanced_rows(rows, most)]
+
+
+def _balanced_rows(
+    rows: Iterable[tuple[str, Slots, str]], most: int
+) -> list[tuple[str, Slots, str]]:
+    # A hash order rather than a random one: the same intents always give the same sample.
+    groups: dict[str, dict[Slots, set[str]]] = defaultdict(lambda: defaultdict(set))
     for name, slots, sentence in rows:
-        groups[name][slots].append(sentence)
-    kept: list[str] = []
-    for by_value in groups.values():
+        groups[name][slots].add(sentence)
+    kept: list[tuple[str, Slots, str]] = []
+    for name, by_value in groups.items():
         size = sum(len(group) for group in by_value.values())
-        for group in by_value.values():
+        for slots, group in by_value.items():
             share = max(1, len(group) * most // size)
-            kept.extend(sorted(group, key=_stable_order)[:share] if share < len(group) else group)
+            chosen = sorted(group, key=_stable_order)[:share] if share < len(group) else group
+            kept.extend((name, slots, sentence) for sentence in chosen)
     return kept
 
 

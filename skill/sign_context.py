@@ -138,6 +138,9 @@ _QUESTION_START = re.compile(
 # (the topic of every question here) or "should i" (the asker, not a report).
 _FIRST_PERSON = re.compile(
     r"\b(?:im|ive|id|mine|myself|me)\b"
+    # What has been happening is told, not asked: "how long will this last, it's been getting
+    # worse every day".
+    r"|\b(?:its|it has|this has|thats|that has) (?:been|gotten)\b"
     r"|\bmy\b(?! (?:\w+ )?(?:neck|necks|spasm|spasms|pain|posture|doctor|gp|muscles?|"
     r"head|shoulders|back)\b)"
     r"|\bi\b(?! (?:should|need|see|go|do|use|try|take|worry|know|tell|stop|prevent|treat|"

@@ -17,12 +17,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bench import audio_set, design, metrics, noise, report, run, sets, voices
+from bench import audio_set, design, metrics, noise, report, run, sets, typed, voices
 from bench.__main__ import OVER_BUDGET_EXIT, batches, choose_items, main
 from bench.design import CONDITIONS, Planned
 from bench.sets import Question
 from bench.voices import BABBLE_VOICES, NEAR_HUMAN, VOICES, Voice
 from skill.dialogue import Response
+from skill.response import Kind
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -567,3 +568,33 @@ def test_the_frozen_set_is_never_rejudged(
 
     assert rejudge.main([str(_recorded_run(tmp_path / "test", "test"))]) == 2
     assert "frozen" in capsys.readouterr().out
+
+
+# -- typed understanding of a set --------------------------------------------------------------
+
+
+def test_typed_scores_right_answers_and_answered_off_topic_questions() -> None:
+    questions = [q for q in sets.load_file(sets.set_paths("dev4")[0]) if q.kind == "question"]
+    wanted = {q.text: q for q in questions}
+
+    def respond(text: str, routine: bool) -> tuple[Response, float]:
+        # Right on every in-domain question, and an answer for every off-topic one.
+        question = wanted[text]
+        intent = "difference" if question.out_of_domain else question.intent
+        return Response(text, intent, 1.0, "", Kind.ANSWER, slots=dict(question.slots)), 0.0
+
+    result = typed.score("dev4", respond)
+    off_topic = sum(q.out_of_domain for q in questions)
+    assert result.total == len(questions) and result.off_topic == off_topic
+    assert result.off_topic_answered == off_topic
+    assert result.right == len(questions) - off_topic - sum(q.red_flag for q in questions)
+    assert "dev4: right" in result.line()
+
+
+def test_typed_refuses_the_frozen_set_unless_held_out_is_said(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        typed.main(["dev", "test"])
+    assert exit_info.value.code == 2
+    assert "--held-out" in capsys.readouterr().err

@@ -223,6 +223,7 @@ REPORTS_WITH_QUESTIONS = [
     "numbness in my left hand plus neck cramps is that a warning sign",
     "what causes neck spasms, my arm is numb",
     "does a numb hand mean anything, mine is numb",
+    "how long will this go on for, it's been getting worse all week",
 ]
 
 
