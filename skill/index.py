@@ -1,7 +1,8 @@
 """The matcher's index: everything it computes once from the intents, as one frozen value.
 
-Every sentence the templates expand to, in canonical words (``normalize`` plus the synonym
-table) and grouped by intent so each intent's sentences are one slice; each intent's template
+The sentences the templates expand to (of a large intent, a balanced sample: ``balanced``), in
+canonical words (``normalize`` plus the synonym table) and grouped by intent so each intent's
+compared sentences are one slice; every word any sentence uses; each intent's template
 vocabulary with IDF weights; the slot spotters; a natural label per (intent, slots). Building it
 is most of the start-up time, so ``skill.matcher_cache`` stores it; it holds plain data only, and
 the matcher is a function of it and the text.
