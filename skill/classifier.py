@@ -4,7 +4,7 @@ the matcher is not sure of.
 The matcher scores a question by how much of its wording the templates share, so a long
 paraphrase full of words no template has ("my mate reckons a crick and a spasm are the same
 thing, are they") falls short of its threshold even when its key words are plain. A linear model
-over TF-IDF word unigrams and bigrams, trained with logistic loss on every template sentence
+over TF-IDF word unigrams and bigrams, trained with logistic loss on the template sentences
 (scikit-learn's ``SGDClassifier``), weighs each word by how well it tells the intents apart, so
 extra words cost little. The off-topic examples (``content/off_topic.yaml``) are a class of their
 own, so near-domain and everyday questions have somewhere to go, and so are the statements
@@ -20,7 +20,7 @@ uses (``MAX_UNKNOWN_WORDS``). The classifier never sees such words ("covid", "kn
 are what marks most near-domain questions as someone else's. The thresholds were chosen on the
 development question sets.
 
-Training takes about 15 s and is done once per change of the intents, by the set-up
+Training takes about 30 s and is done once per change of the intents, by the set-up
 (``skill.matcher_cache``); answering needs only numpy (the vocabulary, idf and weights are read
 back from the cache, scikit-learn is never imported).
 """
@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from .index import SentenceIndex
+from .index import MAX_KEPT_PER_INTENT, SentenceIndex, balanced_samples
 from .intents import IntentSet, Slots
 from .matcher import THRESHOLD, IntentMatch, Rescorer
 from .text import stem
@@ -159,11 +159,11 @@ class IntentClassifier:
 def training_data(
     intents: IntentSet, canonical: Canonical, off_topic: Iterable[str]
 ) -> tuple[list[str], list[str]]:
-    """(texts, labels): every template sentence once per label, the statements and the
-    off-topic examples."""
+    """(texts, labels): the template sentences once per label (of a large intent, the balanced
+    sample the index keeps), the statements and the off-topic examples."""
     seen: set[tuple[str, str]] = set()
     texts, labels = [], []
-    for intent, sentence, slots in intents.samples():
+    for intent, sentence, slots in balanced_samples(intents, MAX_KEPT_PER_INTENT):
         pair = (canonical(sentence), label_of(intent, slots))
         if pair not in seen:
             seen.add(pair)

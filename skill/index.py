@@ -161,6 +161,13 @@ def balanced(rows: Iterable[tuple[str, Slots, str]], most: int) -> list[str]:
     return [sentence for _, _, sentence in _balanced_rows(rows, most)]
 
 
+def balanced_samples(intents: IntentSet, most: int) -> list[tuple[str, str, Slots]]:
+    """``intents.samples()`` (intent, sentence, slots), at most ``most`` per intent, balanced as
+    ``balanced`` does."""
+    rows = _balanced_rows(((name, slots, s) for name, s, slots in intents.samples()), most)
+    return [(name, sentence, slots) for name, slots, sentence in rows]
+
+
 def _balanced_rows(
     rows: Iterable[tuple[str, Slots, str]], most: int
 ) -> list[tuple[str, Slots, str]]:
@@ -222,10 +229,7 @@ def recognizer_sentences(intents: IntentSet, index: SentenceIndex) -> list[str]:
     normalizes it (with one form only, the recognizer leans to it:
     "spasm" over "spasms"), and what people tell about themselves (the statements: "my hand
     feels weak")."""
-    said = balanced(
-        ((name, slots, sentence) for name, sentence, slots in intents.samples()),
-        MAX_SPOKEN_PER_INTENT,
-    )
+    said = [sentence for _, sentence, _ in balanced_samples(intents, MAX_SPOKEN_PER_INTENT)]
     return [
         *said,
         *sorted({normalize(sentence) for sentence in said} - {""}),

@@ -1,5 +1,5 @@
-"""The matcher's index on disk, so later starts skip expanding ~92k template sentences, and the
-intent classifier trained on them (``skill.classifier``), so later starts skip training it.
+"""The matcher's index on disk, so later starts skip expanding ~444k template sentences, and
+the intent classifier trained on them (``skill.classifier``), so later starts skip training it.
 
 The index's cache file holds one pickled ``SentenceIndex``; the classifier's, its arrays (no
 pickle). The index's name is a hash of everything it depends on: the intent files, the code that
@@ -61,7 +61,7 @@ def load_matcher(
     """The skill's ``Matcher``: its index read from the cache or built and then cached, with the
     second opinions unless ``semantic`` is False: the semantic blend (``skill.semantic``, unless
     its embedding package cannot be loaded) and the intent classifier's rescue
-    (``skill.classifier``) when it is cached, or trained now (about 15 s) with ``train``. The
+    (``skill.classifier``) when it is cached, or trained now (about 30 s) with ``train``. The
     set-up trains it (``neck-coach model build``); a session never waits for the training, and
     never trains on a thread that the end of the program could cut off in native code."""
     folder = cache_dir or default_cache_dir()
