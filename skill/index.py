@@ -171,7 +171,9 @@ def balanced_samples(intents: IntentSet, most: int) -> list[tuple[str, str, Slot
 def _balanced_rows(
     rows: Iterable[tuple[str, Slots, str]], most: int
 ) -> list[tuple[str, Slots, str]]:
-    # A hash order rather than a random one: the same intents always give the same sample.
+    # A content hash orders each group, rather than chance or a set's order (which changes with
+    # the process's string hashing): the same intents give the same sample in the same order, in
+    # every process, so the classifier trained on it is the same too.
     groups: dict[str, dict[Slots, set[str]]] = defaultdict(lambda: defaultdict(set))
     for name, slots, sentence in rows:
         groups[name][slots].add(sentence)
@@ -180,13 +182,14 @@ def _balanced_rows(
         size = sum(len(group) for group in by_value.values())
         for slots, group in by_value.items():
             share = max(1, len(group) * most // size)
-            chosen = sorted(group, key=_stable_order)[:share] if share < len(group) else group
+            chosen = sorted(group, key=_stable_order)[:share]
             kept.extend((name, slots, sentence) for sentence in chosen)
     return kept
 
 
-def _stable_order(sentence: str) -> bytes:
-    return hashlib.blake2b(sentence.encode(), digest_size=8).digest()
+def _stable_order(sentence: str) -> tuple[bytes, str]:
+    # The sentence itself breaks the (unlikely) tie of two equal digests.
+    return hashlib.blake2b(sentence.encode(), digest_size=8).digest(), sentence
 
 
 def _template_vocabularies(

@@ -52,6 +52,8 @@ _REPAIRS = (
     (re.compile(r"\bx rays?\b|\bxrays?\b"), "xray"),
     (re.compile(r"\bdr\b"), "doctor"),
     (re.compile(r"^(?:hey |ok |okay )?neck coach\b"), ""),  # the skill's name, said as a wake word
+    # "The back of my neck" is where most neck pain is: the neck, as the templates say it.
+    (re.compile(r"\b(?:the )?back of (my|your|the) neck\b"), r"\1 neck"),
     # "back pain" is another body part's problem; keep "go back" and "coming back" apart.
     (re.compile(r"\bback (?=pain|ache|spasm)"), "back_"),
     # "my back", "a stiff back": the body part (not "the back of my neck", "lying on my back", or

@@ -3,7 +3,10 @@ files are reported with file and line."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -78,6 +81,32 @@ def test_a_long_slot_list_is_compared_by_a_sample_that_keeps_every_value(
         compared = {index.table[s][1] for s in index.sentences[start:end]}
         said = {slots for intent, _, slots in data.intents.samples() if intent == name}
         assert compared == said, name
+
+
+_SAMPLE_FINGERPRINT = """
+import hashlib
+from skill.data import load_skill_data
+from skill.index import MAX_KEPT_PER_INTENT, balanced_samples
+rows = balanced_samples(load_skill_data().intents, MAX_KEPT_PER_INTENT)
+print(hashlib.sha256(repr(rows).encode()).hexdigest())
+"""
+
+
+def test_the_balanced_sample_is_the_same_in_every_process() -> None:
+    """The classifier is trained on this sample, in this order: were it to follow a set's order
+    (which changes with each process's string hashing), two set-ups would train two different
+    classifiers and a question could be rescued in one and not in the other."""
+    fingerprints = {
+        subprocess.run(
+            [sys.executable, "-c", _SAMPLE_FINGERPRINT],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(fingerprints) == 1, fingerprints
 
 
 def test_every_intent_has_sentences(data: SkillData) -> None:
