@@ -35,6 +35,9 @@ from .recognizer import Recognizer, join_transcripts
 
 STRATEGIES = ("open", "constrained", "corrected", "hybrid", "domain")
 DEFAULT_STRATEGY = "domain"
+# The strategies that listen for the skill's known sentences (``make_recognizer``'s
+# ``sentences``); the others ignore them, so a caller need not make them.
+USES_SENTENCES = frozenset({"constrained", "corrected", "hybrid"})
 # How close an open transcript must be to a known sentence to be replaced by it.
 CORRECTION_CUTOFF = 80.0
 # Below this mean word confidence the constrained transcript is not trusted in ``hybrid``.

@@ -91,7 +91,7 @@ def _cross_check(
     for intent in intents.intents.values():
         if intent.response is None:
             continue
-        keys = {intent.response_key(dict(slots)) for _, slots in intents.expand(intent)}
+        keys = {intent.response_key(dict(slots)) for slots in intents.slot_combinations(intent)}
         for key in sorted(k for k in keys if k is not None):
             if key not in content.answers:
                 problems.append(

@@ -36,9 +36,9 @@ SPELL_MIN_LENGTH = 5
 UNKNOWN_WEIGHT = 2.5
 # Words used by more intents than this are too common to name a slot value on their own.
 COMMON_WORD_INTENTS = 3
-# At most this many sentences per intent are kept in the index (for exact matches and the
-# recognizers' grammars): slot lists multiply sentences, and every one kept costs memory in each
-# session. Every word of every sentence stays known.
+# At most this many sentences per intent are kept in the index (for exact matches) and in the
+# recognizers' sentence lists: slot lists multiply sentences, and every one kept costs memory in
+# each session. Every word of every sentence stays known.
 MAX_KEPT_PER_INTENT = 40_000
 # At most this many sentences per intent are compared with a query. Slot lists multiply an
 # intent's sentences (every cause in every way of asking), but the slot spotter finds the value
@@ -70,9 +70,6 @@ class SentenceIndex:
     known_words: frozenset[str]
     known_long_words: tuple[str, ...]
     labels: Mapping[tuple[str, Slots], str]
-    # each intent's sentences as spoken words (before synonyms), for recognizer grammars
-    spoken_by_intent: Mapping[str, frozenset[str]]
-    spoken_sentences: tuple[str, ...]
 
     def canonical(self, text: str) -> str:
         """``normalize`` plus the synonym table, applied alike to templates and queries."""
@@ -88,7 +85,6 @@ def build_index(intents: IntentSet) -> SentenceIndex:
     synonyms = dict(intents.synonyms)
     table: dict[str, tuple[str, Slots]] = {}
     slot_lists: dict[str, set[str]] = defaultdict(set)
-    spoken_rows: list[tuple[str, Slots, str]] = []
     labels: dict[tuple[str, Slots], str] = {}
     known_words: set[str] = set(synonyms)
     for name, sentence, slots in intents.samples():
@@ -97,17 +93,12 @@ def build_index(intents: IntentSet) -> SentenceIndex:
         known_words.update(canonical_words.split())
         table.setdefault(canonical_words, (name, slots))
         slot_lists[name].update(slot for slot, _ in slots)
-        spoken_rows.append((name, slots, words))
         labels.setdefault((name, tuple(sorted(slots))), sentence)
     table.pop("", None)
     # Every word any sentence uses is known, but only a sample of each large intent's
     # sentences is kept: the index stays as small in memory as before the slot lists grew.
     kept = set(balanced(((n, slots, s) for s, (n, slots) in table.items()), MAX_KEPT_PER_INTENT))
     table = {sentence: label for sentence, label in table.items() if sentence in kept}
-    by_intent: dict[str, set[str]] = defaultdict(set)
-    for name, _, words in _balanced_rows(spoken_rows, MAX_KEPT_PER_INTENT):
-        by_intent[name].add(words)
-    spoken = set().union(*by_intent.values())
     known = frozenset(known_words)
     names = sorted({name for name, _ in table.values()})
     position = {name: i for i, name in enumerate(names)}
@@ -148,10 +139,23 @@ def build_index(intents: IntentSet) -> SentenceIndex:
         known_words=known,
         known_long_words=tuple(sorted(w for w in known if len(w) >= SPELL_MIN_LENGTH)),
         labels=labels,
-        spoken_by_intent={name: frozenset(s) for name, s in by_intent.items()},
-        # Synonyms are words people say too, though no template needs to spell them out.
-        spoken_sentences=tuple(sorted((spoken | set(synonyms)) - {""})),
     )
+
+
+def spoken_sentences(intents: IntentSet, names: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The sentences of the intents ``names`` (all: ``None``) as spoken words, before synonyms,
+    each intent's balanced to at most ``MAX_KEPT_PER_INTENT``: the known sentences of the
+    recognizers that need them (grammars, nearest-sentence correction). All of them, with the
+    synonyms (words people say too, though no template needs to spell them out).
+
+    They are not part of the index: a session with the default recognizer never needs them, and
+    they would cost it about 30 MB."""
+    wanted = None if names is None else frozenset(names)
+    rows = ((name, slots, normalize(sentence)) for name, sentence, slots in intents.samples(wanted))
+    spoken = {words for _, _, words in _balanced_rows(rows, MAX_KEPT_PER_INTENT)}
+    if wanted is None:
+        spoken |= set(intents.synonyms)
+    return tuple(sorted(spoken - {""}))
 
 
 def balanced(rows: Iterable[tuple[str, Slots, str]], most: int) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,9 +96,21 @@ class IntentSet:
         """Every sentence one template produces, with the slot values it carries."""
         yield from _expand(template, self)
 
-    def samples(self) -> Iterator[tuple[str, str, Slots]]:
-        """(intent name, sentence, slots) for every sentence of every intent."""
+    def slot_combinations(self, intent: Intent) -> set[Slots]:
+        """The slot values this intent's sentences carry, each combination once, found without
+        expanding a sentence (a large slot list multiplies sentences, not combinations)."""
+        memo: dict[str, frozenset[Slots]] = {}
+        return {
+            combination
+            for template in intent.templates
+            for combination in _combinations(template, self, memo)
+        }
+
+    def samples(self, names: Collection[str] | None = None) -> Iterator[tuple[str, str, Slots]]:
+        """(intent name, sentence, slots) for every sentence of every intent (of ``names``)."""
         for intent in self.intents.values():
+            if names is not None and intent.name not in names:
+                continue
             for text, slots in self.expand(intent):
                 yield intent.name, text, slots
 
@@ -146,6 +158,35 @@ def _expand(expr: Expression, intents: IntentSet) -> Iterator[tuple[str, Slots]]
         yield from _expand(intents.rules[expr.rule_name], intents)
     else:  # pragma: no cover - hassil has no other expression types
         raise TypeError(f"unexpected template expression {expr!r}")
+
+
+def _combinations(
+    expr: Expression, intents: IntentSet, memo: dict[str, frozenset[Slots]]
+) -> frozenset[Slots]:
+    """The slots of ``_expand``'s sentences, in the same order, as a set."""
+    if isinstance(expr, TextChunk):
+        return frozenset({()})
+    if isinstance(expr, Alternative):
+        return frozenset().union(*(_combinations(item, intents, memo) for item in expr.items))
+    if isinstance(expr, Sequence | Permutation):
+        parts = [_combinations(item, intents, memo) for item in expr.items]
+        orders = itertools.permutations(parts) if isinstance(expr, Permutation) else [parts]
+        return frozenset(
+            tuple(itertools.chain.from_iterable(chosen))
+            for order in orders
+            for chosen in itertools.product(*order)
+        )
+    if isinstance(expr, ListReference):
+        return frozenset(
+            ((expr.slot_name, value.value), *slots)
+            for value in intents.lists[expr.list_name]
+            for slots in _combinations(value.spoken, intents, memo)
+        )
+    if isinstance(expr, RuleReference):
+        if expr.rule_name not in memo:
+            memo[expr.rule_name] = _combinations(intents.rules[expr.rule_name], intents, memo)
+        return memo[expr.rule_name]
+    raise TypeError(f"unexpected template expression {expr!r}")  # pragma: no cover
 
 
 def references(expr: Expression) -> Iterator[tuple[str, str]]:

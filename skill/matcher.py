@@ -19,6 +19,7 @@ confidence when no value is said.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -29,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from .index import SPELL_MIN_LENGTH, SentenceIndex, build_index
+from .index import SPELL_MIN_LENGTH, SentenceIndex, build_index, spoken_sentences
 from .intents import IntentSet
 from .text import (
     BODY_STEMS,
@@ -105,10 +106,12 @@ class Matcher:
         """The same index, with another second opinion (``None``: the matcher alone)."""
         return Matcher(self.intents, self.index, rescorer)
 
-    @property
+    @functools.cached_property
     def spoken_sentences(self) -> tuple[str, ...]:
-        """Every sentence the templates make, as spoken words: the recognizers' vocabulary."""
-        return self.index.spoken_sentences
+        """Every sentence the templates make (a large intent's balanced sample), as spoken words:
+        the vocabulary of the recognizers that need one. Made on first use, in a few seconds:
+        the default recognizer never asks."""
+        return spoken_sentences(self.intents)
 
     def canonical(self, text: str) -> str:
         return self.index.canonical(text)
@@ -152,8 +155,7 @@ class Matcher:
 
     def spoken_for(self, intents: Iterable[str]) -> list[str]:
         """The sentences (as spoken words) of just these intents: a small recognizer grammar."""
-        by_intent = self.index.spoken_by_intent
-        return sorted({s for name in intents for s in by_intent.get(name, ())})
+        return list(spoken_sentences(self.intents, intents))
 
     def label(self, intent: str, slots: Mapping[str, str]) -> str:
         """The first sentence (intent, slots) expands to: each intent's first template is its

@@ -109,6 +109,15 @@ def test_the_balanced_sample_is_the_same_in_every_process() -> None:
     assert len(fingerprints) == 1, fingerprints
 
 
+def test_slot_combinations_are_those_of_the_expanded_sentences(data: SkillData) -> None:
+    """Loading checks every slot combination has an answer without expanding a sentence; it
+    must find exactly the combinations the sentences carry."""
+    for intent in data.intents.intents.values():
+        expanded = {tuple(sorted(slots)) for _, slots in data.intents.expand(intent)}
+        combined = {tuple(sorted(slots)) for slots in data.intents.slot_combinations(intent)}
+        assert combined == expanded, intent.name
+
+
 def test_every_intent_has_sentences(data: SkillData) -> None:
     counts = Counter(name for name, _, _ in data.intents.samples())
     assert set(counts) == set(data.intents.intents)

@@ -45,12 +45,12 @@ class Recognition:
 
     def recognizer(self, source: str) -> SpeechToText:
         """A fresh recognizer for the strategy, expecting the skill's sentences."""
-        from audio.strategies import make_recognizer
+        from audio.strategies import USES_SENTENCES, make_recognizer
 
         return make_recognizer(
             self.strategy,
             self.model,
-            self.matcher.spoken_sentences,
+            self.matcher.spoken_sentences if self.strategy in USES_SENTENCES else (),
             source=source,
             judge=self.matcher.judge,
         )
