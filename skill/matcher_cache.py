@@ -6,7 +6,8 @@ pickle). The index's name is a hash of everything it depends on: the intent file
 builds it, and the versions of Python, hassil, rapidfuzz and numpy. The classifier's adds its own
 code, scikit-learn's version and the off-topic examples, so changing those retrains it without
 rebuilding the index (or the speech graph, which shares the index's key). Any change makes a new
-name and so a fresh build. What is read back is checked to be what it should be; anything else (a
+name and so a fresh build, and the files of older builds are removed
+(``skill.cache_files``). What is read back is checked to be what it should be; anything else (a
 damaged or foreign file) is rebuilt and replaced, never trusted.
 """
 
@@ -22,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .cache_files import remove_others
 from .classifier import (
     NOT_QUESTIONS,
     ClassifierError,
@@ -70,7 +72,8 @@ def load_matcher(
     index = _load(path, _unpickle, lambda loaded: _fits(loaded, data.intents), "matcher cache")
     if index is None:
         index = build_index(data.intents)
-        _store(path, lambda partial: _pickle(index, partial), "matcher cache")
+        if _store(path, lambda partial: _pickle(index, partial), "matcher cache"):
+            remove_others(path)
     if not semantic:
         return Matcher(data.intents, index)
     from .semantic import load_rescorer
@@ -105,7 +108,8 @@ def train_classifier(data: SkillData, index: SentenceIndex, path: Path) -> Inten
     except ClassifierError as error:
         _LOGGER.warning("the intent classifier is off: %s", error)
         return None
-    _store(path, classifier.save, "intent classifier")
+    if _store(path, classifier.save, "intent classifier"):
+        remove_others(path)
     return classifier
 
 
@@ -157,9 +161,9 @@ def _load(path: Path, read: Callable[[Path], T], fits: Callable[[T], bool], what
     return loaded
 
 
-def _store(path: Path, write: Callable[[Path], None], what: str) -> None:
+def _store(path: Path, write: Callable[[Path], None], what: str) -> bool:
     """``write`` to a temporary name beside ``path``, then into place (a reader never sees half
-    a file); a cache that cannot be written is only logged."""
+    a file); a cache that cannot be written is only logged. Whether it was written."""
     partial = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,6 +172,8 @@ def _store(path: Path, write: Callable[[Path], None], what: str) -> None:
     except OSError as error:
         _LOGGER.info("cannot write the %s %s: %s", what, path, error)
         partial.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _unpickle(path: Path) -> Any:

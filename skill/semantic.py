@@ -35,6 +35,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from . import matcher as matching
+from .cache_files import remove_others
 from .embedding import SemanticError, StaticEmbedder, Vectors
 from .intents import IntentSet, Slots
 from .matcher import IntentMatch
@@ -231,6 +232,8 @@ def load_index(
         index.save(path)
     except OSError as error:
         _LOGGER.info("cannot write the semantic cache %s: %s", path, error)
+    else:
+        remove_others(path)
     return index
 
 

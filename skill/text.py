@@ -41,7 +41,16 @@ _SPACES = re.compile(r"\s+")
 _REPAIRS = (
     (re.compile(r"\bspas+ ?(?:e?ms?|ums?|ems?|ming|mming)\b"), "spasms"),
     (re.compile(r"\bspaz+ ?(?:ms?|ums?|ming|mming|zing)?\b"), "spasms"),
-    (re.compile(r"\bnex\b|\bnext spasm"), "neck"),
+    (re.compile(r"\bnex\b|\bnext spasm|\bnecklace\b"), "neck"),
+    # In noise the recognizer hears "my neck" as "my next" (35 times in one noisy development
+    # run, never meaning "next"); "my next stretch" is still the routine's next one.
+    (
+        re.compile(
+            r"\b(my|your|which|this) next\b(?! (?:stretch|step|exercise|one|routine|move|set|"
+            r"bit|part|position|time|day|week|appointment)\b)"
+        ),
+        r"\1 neck",
+    ),
     (
         re.compile(r"\bspawn ?d[aei]l?osis\b|\bspondy ?losis\b|\bspond[aei]losis\b"),
         "spondylosis",

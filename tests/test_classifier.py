@@ -153,7 +153,9 @@ def test_routine_controls_are_never_rescued(matcher: Matcher) -> None:
 def test_the_classifier_is_cached_and_a_damaged_file_is_retrained(
     data: SkillData, matcher: Matcher, trained: IntentClassifier, tmp_path: Path
 ) -> None:
-    path = tmp_path / "classifier.npz"
+    path = tmp_path / "classifier-current.npz"
+    older = tmp_path / "classifier-older.npz"
+    older.write_bytes(b"an older version's classifier")
     trained.save(path)
     again = read_classifier(path)
     assert again is not None and again.labels == trained.labels
@@ -164,6 +166,7 @@ def test_the_classifier_is_cached_and_a_damaged_file_is_retrained(
     rebuilt = train_classifier(data, matcher.index, path)
     assert rebuilt is not None and rebuilt.labels == trained.labels
     assert IntentClassifier.read(path).labels == trained.labels  # written back whole
+    assert not older.exists()  # and the older version's file is gone
 
 
 def test_a_session_without_a_trained_classifier_starts_without_one(

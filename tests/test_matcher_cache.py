@@ -22,6 +22,23 @@ def test_a_cached_matcher_ranks_like_a_fresh_one(tmp_path: Path) -> None:
         assert cached.rank(text)[:3] == fresh.rank(text)[:3]
 
 
+def test_a_new_build_removes_the_files_of_older_builds(tmp_path: Path) -> None:
+    """Each change of the intents or the code makes a new cache file; the old ones (18 MB each)
+    go, others' kinds and files still being written stay."""
+    older = tmp_path / "matcher-0123456789abcdef0123.pickle"
+    older.write_bytes(b"an older version's index")
+    writing = tmp_path / "matcher-0123456789abcdef0123.4242.tmp"
+    writing.write_bytes(b"another process's half-written index")
+    classifier = tmp_path / "classifier-0123456789abcdef0123-01234567.npz"
+    classifier.write_bytes(b"an older classifier")
+    load_matcher(load_skill_data(), cache_dir=tmp_path, semantic=False)
+    (current,) = tmp_path.glob("matcher-*.pickle")
+    assert current != older
+    assert not older.exists()
+    assert writing.exists()
+    assert classifier.exists()  # only a new classifier replaces the old classifiers
+
+
 def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
     data = load_skill_data()
     load_matcher(data, cache_dir=tmp_path, semantic=False)
