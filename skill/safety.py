@@ -201,7 +201,8 @@ def _by_sound(words: Sequence[str], about: bool) -> Iterator[Hit]:
         ]
         if not touched:
             continue  # found as spelled, and judged there
-        if pattern.loose and all(word in _PHRASE_ONLY for word in touched):
+        # A word heard as a sign word and the next ("weak and") counts as the sign word alone.
+        if pattern.loose and all(word.split()[0] in _PHRASE_ONLY for word in touched):
             continue
         if denied(text, match.start(), match.end()):
             continue

@@ -141,6 +141,8 @@ _FIRST_PERSON = re.compile(
     # What has been happening is told, not asked: "how long will this last, it's been getting
     # worse every day".
     r"|\b(?:its|it has|this has|thats|that has) (?:been|gotten)\b"
+    # What happened, told with the "i" left out: "got rear ended and my neck is sore".
+    r"|^(?:got|had|took|fell|came|went|hit|banged|slipped|tripped|crashed|been)\b"
     r"|\bmy\b(?! (?:\w+ )?(?:neck|necks|spasm|spasms|pain|posture|doctor|gp|muscles?|"
     r"head|shoulders|back)\b)"
     r"|\bi\b(?! (?:should|need|see|go|do|use|try|take|worry|know|tell|stop|prevent|treat|"

@@ -44,8 +44,16 @@ NEVER_RESPELLED = _words("false falls wick were none nun trash wheat witness")
 
 
 # Words a recognizer writes for others that sound too close to tell by distance: the final t of
-# "can't" is barely heard.
-CONFUSED = {"can": "cant"}
+# "can't" is barely heard, and "shoved" is a rare word a language model writes as "showed".
+CONFUSED = {"can": "cant", "showed": "shoved"}
+# A sign word run into the next small word comes back as one longer word ("my arms are weak and
+# shaky" as "my arms are weekend shaky"). Only after a word that cannot open a noun phrase, so
+# "at the weekend" and "last weekend" stay as they are.
+_JOINERS = ("and", "in")
+_OPENS_NOUN_PHRASE = _words(
+    "a an the this that these those last next every each one per whole long at on over for by "
+    "my your his her our their its of to from"
+)
 
 
 def _strip_stress(phone: str) -> str:
@@ -191,6 +199,7 @@ class SoundAlike:
         # Heard words recur across turns and hypotheses: each is compared once.
         self._words: dict[str, str | None] = {}
         self._pairs: dict[str, str | None] = {}
+        self._splits: dict[str, str | None] = {}
 
     def respell(self, words: Sequence[str]) -> Respelling:
         """``words`` with each sound-alike (or sound-alike pair, "whip lash") respelled."""
@@ -209,6 +218,8 @@ class SoundAlike:
                 index += 2
                 continue
             target = self.target_for(word)
+            if target is None and index > 0 and words[index - 1] not in _OPENS_NOUN_PHRASE:
+                target = self.target_for_split(word)
             if target is not None:
                 changed.append((word, target))
             out.append(target or word)
@@ -227,6 +238,12 @@ class SoundAlike:
         if pair not in self._pairs:
             self._pairs[pair] = self._target_for_pair(pair)
         return self._pairs[pair]
+
+    def target_for_split(self, word: str) -> str | None:
+        """The target and small word (``"weak and"``) one heard word sounds like, if any."""
+        if word not in self._splits:
+            self._splits[word] = self._target_for_split(word)
+        return self._splits[word]
 
     def _target_for(self, word: str) -> str | None:
         if word in CONFUSED and CONFUSED[word] in self._target_set:
@@ -247,6 +264,26 @@ class SoundAlike:
             return None
         joined = tuple(h + t for h in heads for t in tails)
         return self._nearest(joined, [t for t in self._targets if self._longest(t) >= 5])
+
+    def _target_for_split(self, word: str) -> str | None:
+        if word in NEVER_RESPELLED or len(word) < 5:
+            return None
+        if any(word.startswith(target) for target in self._targets):
+            return None  # a form of the word itself ("weakened", "fallen"), judged as spelled
+        heard = pronunciations(word)
+        best: tuple[float, str] | None = None
+        for target in self._targets:
+            for said in pronunciations(target):
+                for joiner in _JOINERS:
+                    for tail in pronunciations(joiner):
+                        whole = said + tail
+                        for phones in heard:
+                            if not _same_onset(phones, whole):
+                                continue
+                            cost = distance(phones, whole)
+                            if cost <= allowed(len(whole)) and (best is None or cost < best[0]):
+                                best = (cost, f"{target} {joiner}")
+        return best[1] if best is not None else None
 
     def _nearest(self, heard: tuple[Phones, ...], targets: Iterable[str]) -> str | None:
         best: tuple[float, str] | None = None

@@ -95,7 +95,8 @@ _WEAKNESS = (
     Pattern(
         Sign.WEAKNESS,
         re.compile(
-            rf"\b{LIMB} {gap(3)}(?:gave|gives|giving|give) (?:out|way)\b"
+            # "gave away" is how a recognizer often writes "gave way".
+            rf"\b{LIMB} {gap(3)}(?:gave|gives|giving|give) (?:out|way|away)\b"
             rf"|\b{LIMB} {gap(3)}(?:just )?(?:let|lets|letting) go\b"
             r"|\b(?:keeps|kept|keep) letting go\b"
             rf"|\b{LIMB} {gap(5)}(?:useless|limp|floppy|like jelly|dead weight|wobbl\w*|"
@@ -234,6 +235,6 @@ SOUND_TARGETS: tuple[str, ...] = tuple(
         r"\w+",
         "weak weaker weakness numb numbness tingling tingle tingly fever feverish temperature "
         "chills shivering fell fall accident crash whiplash injured injury worse worsening "
-        "severe agony excruciating unbearable prickling grip cant buzzes buzzing",
+        "severe agony excruciating unbearable prickling grip cant buzzes buzzing shoved",
     )
 )

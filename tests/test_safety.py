@@ -23,6 +23,7 @@ from skill.warning_signs import SOUND_TARGETS, Sign, normalize
 SIGNS: dict[Sign, list[str]] = {
     Sign.WEAKNESS: [
         "my arm feels weak",
+        "my arm gave away when i picked up the bag",
         "i can't hold a cup with my left hand",
         "i can't lift my arm above my head",
         "my hand won't grip properly",
@@ -300,6 +301,19 @@ def test_a_short_condition_in_a_question_supposes(text: str) -> None:
     assert is_about(normalize(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got rear ended at a junction and my neck is serious",
+        "had a fall off my bike is that serious",
+        "fell down the stairs yesterday is that a warning sign",
+    ],
+)
+def test_an_accident_told_without_the_i_is_a_report(text: str) -> None:
+    assert not is_about(normalize(text))
+    assert check(text).certain == (Sign.INJURY,), check(text).summary()
+
+
 def test_a_long_condition_in_a_question_may_report() -> None:
     text = "what should i do if i turn my head and my arm goes numb"
     assert check(text).certain == (Sign.NUMBNESS,)
@@ -329,6 +343,18 @@ def test_common_words_near_a_sign_word_are_left_alone(word: str) -> None:
     assert SoundAlike(SOUND_TARGETS).target_for(word) is None
 
 
+def test_a_sign_word_run_into_the_next_is_split_where_it_can_be_an_adjective() -> None:
+    sounds = SoundAlike(SOUND_TARGETS)
+    assert sounds.target_for_split("weekend") == "weak and"
+    assert sounds.target_for_split("weakened") is None  # a form of the word, judged as spelled
+    assert (
+        sounds.respell(["my", "arms", "are", "weekend", "shaky"]).text
+        == "my arms are weak and shaky"
+    )
+    assert sounds.respell(["at", "the", "weekend"]).text == "at the weekend"
+    assert sounds.respell(["last", "weekend"]).text == "last weekend"
+
+
 def test_a_split_word_is_put_back_together() -> None:
     respelled = SoundAlike(SOUND_TARGETS).respell(["i", "had", "whip", "lash"])
     assert respelled.text == "i had whiplash"
@@ -355,6 +381,8 @@ def test_phoneme_distance_weighs_near_sounds_less() -> None:
         ("the pain is getting worth every day", Sign.SEVERE_PAIN),
         ("my fingers are num", Sign.NUMBNESS),
         ("i had whip lash last year", Sign.INJURY),
+        ("my left arms are weekend shaky", Sign.WEAKNESS),
+        ("someone showed me into a wall", Sign.INJURY),
     ],
 )
 def test_a_sign_heard_only_by_sound_is_possible_not_certain(text: str, sign: Sign) -> None:
@@ -364,7 +392,17 @@ def test_a_sign_heard_only_by_sound_is_possible_not_certain(text: str, sign: Sig
 
 
 @pytest.mark.parametrize(
-    "text", ["i've had this for a week", "is it worth it", "all week my neck has been tight"]
+    "text",
+    [
+        "i've had this for a week",
+        "is it worth it",
+        "all week my neck has been tight",
+        "at the weekend my arm was sore",
+        "i hurt my neck over the weekend and my arm aches",
+        "i was weekend shaky",
+        "the physio showed me how to stretch my neck",
+        "she showed me the routine",
+    ],
 )
 def test_a_sound_alike_alone_raises_nothing(text: str) -> None:
     result = check(text)
