@@ -162,7 +162,8 @@ _ASKING = re.compile(
 # does not make it long: every question here is about a neck.
 _SUPPOSING = re.compile(
     r"\b(?:if|in case|suppose|supposing)\b(?: \w+){1,5}"
-    r"(?: (?:with|and|from|on top of) (?:a |my |the )?(?:\w+ )?(?:neck|neck spasm|spasm))?$"
+    r"(?: (?:with|and|from|on top of) (?:a |my |the )?(?:\w+ )?(?:neck|neck spasm|spasm|"
+    r"neck pain|neck ache))?$"
 )
 # A short condition before the question supposes as well: "if i had a fall should i see a
 # doctor", "say my arm went numb would that be serious".

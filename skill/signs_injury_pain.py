@@ -76,6 +76,9 @@ INJURY = (
             r"|\bt boned\b"
             r"|\b(?:ran|run|running|bumped|drove|driven|crashed|smashed|slammed|ploughed|plowed|"
             r"went) into (?:me|my|the back|us|a|the|another)\b"
+            # A neck goes into spasm, and people go into rooms.
+            r"(?! (?:\w+ )?(?:spasms?|cramps?|knots?|lock\w*|seizure|panic|shop|office|town|"
+            r"kitchen|room|hospital|surgery|clinic|work)\b)"
             r"|\b(?:got|was|been|get|getting|being) (?:\w+ )?(?:hit|struck|knocked|thrown|tackled|"
             r"punched|kicked|attacked|assaulted|beaten|mugged|headbutted|jumped|run over|"
             r"hurt|injured|flung|bucked|tossed)\b"
@@ -107,7 +110,9 @@ INJURY = (
             r"|\b(?:knock|blow|bang|whack|smack|bump) (?:on|to|in) (?:the|my) (?:\w+ )?"
             rf"{_HEAD}\b|\bbang\w* my {_HEAD}\b|\bknocked (?:out|unconscious)\b"
             # "i was knocked down", not "i knocked over a glass".
-            r"|\bknocked (?:over|down|off)\b(?! (?:a|an|the|my|his|her|some|it|them|that|this)\b)"
+            # Nor "i knocked off work early".
+            r"|\bknocked (?:over|down|off)\b"
+            r"(?! (?:a|an|the|my|his|her|some|it|them|that|this|work|early|for)\b)"
         ),
     ),
     Pattern(
@@ -154,6 +159,8 @@ SEVERE_PAIN = (
         re.compile(
             r"\bworst (?:\w+ ){0,3}(?:pain|ache|spasm|ever|of my life|its been|i have|ive)\b"
             r"|\bmost (?:intense|painful|severe|excruciating)\b"
+            # "it's horrendous": only words that say pain, not weather or traffic.
+            r"|\bits (?:so |really |absolutely |just |truly )?(?:horrendous|horrific|atrocious)\b"
             r"|\b(?:intense|extreme|terrible|awful|horrible|horrendous|dreadful|shocking|"
             r"insane|crazy|blinding|searing|violent|fierce|vicious|overwhelming) (?:\w+ )?"
             r"(?:pain|ache|agony|spasm)\w*\b"
@@ -203,7 +210,8 @@ SEVERE_PAIN = (
             r"(?:\w+ ){0,4}(?:at all|whatsoever|an inch|even a little|in any direction|without "
             r"(?:screaming|crying|tears|agony|wincing))\b"
             r"|\b(?:kept|keeps|keep|keeping) me (?:up|awake)\b|\b(?:woke|wakes|waking) me (?:up)?\b"
-            r"|\bstuck in bed\b|\bbed ?(?:bound|ridden)\b|\boff work\b|\bcalled in sick\b"
+            r"|\bstuck in bed\b|\bbed ?(?:bound|ridden)\b|\bcalled in sick\b"
+            r"|(?<!knocked )\boff work\b"
             r"|\b(?:stopping|stops|stopped) me (?:from )?(?:doing|sleeping|working|getting)\b"
             # No sleep for the pain: "i haven't slept a wink", "not slept properly for days".
             r"|\b(?:havent|hasnt|not|didnt|couldnt|cant|never|hardly|barely) (?:\w+ )?slept "

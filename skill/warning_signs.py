@@ -40,7 +40,16 @@ _OBJECT = any_of(
     "things stuff anything"
 )
 _WEAKNESS = (
-    Pattern(Sign.WEAKNESS, re.compile(rf"\b(?:{_WEAK}|weakness|weakening|weakened)\b"), True),
+    # Not a weak moment, spot or cup of tea.
+    Pattern(
+        Sign.WEAKNESS,
+        re.compile(
+            rf"\b(?:{_WEAK}|weakness|weakening|weakened)\b"
+            r"(?! (?:moment|moments|spot|spots|point|points|link|signal|tea|coffee|joke|excuse|"
+            r"argument|wifi|willed)\b)"
+        ),
+        True,
+    ),
     Pattern(Sign.WEAKNESS, re.compile(rf"\b{LIMB} {gap(3)}{_WEAK}\b")),
     Pattern(Sign.WEAKNESS, re.compile(rf"\b{_WEAK} {gap(2)}{LIMB}\b")),
     Pattern(Sign.WEAKNESS, re.compile(rf"\b(?:{BECOME}|{FEEL}) {VERY}{_WEAK}\b")),
@@ -56,7 +65,10 @@ _WEAKNESS = (
         re.compile(
             rf"\b{LIMB} {gap(2)}(?:wont|doesnt|dont|cant|wouldnt|didnt|isnt|arent|will not|"
             r"does not|do not) (?:\w+ )?(?:work|working|grip|hold|do what|respond|cooperate|"
-            r"close|straighten|lift|do up|obey|listen|go|go up|move|doing what)\b"
+            r"close|straighten|lift|do up|obey|listen|go|go up|move|doing what|do anything)\b"
+            # A limb that feels like someone else's: "my arm isn't mine".
+            rf"|\b{LIMB} {gap(3)}(?:isnt|arent|doesnt feel like|dont feel like|not|feels? like "
+            r"(?:it|they) (?:isnt|arent)) (?:mine|my own|part of me)\b"
             rf"|\b{LIMB} {gap(2)}(?:has |have |s )?(?:forgotten|forgot|forgets) how to\b"
             rf"|\b{LIMB} {gap(3)}(?:had|has|have|got) (?:nothing|no strength|no power) in "
             r"(?:it|them)\b"
@@ -164,7 +176,7 @@ _NUMBNESS = (
             # An odd feeling in a limb: "a buzzing feeling in my fingers".
             r"|\b(?:buzz\w*|prickl\w*|tingl\w*|numb\w*|burning|crawling|dead|weird|funny|strange|"
             r"odd|pins and needles) (?:feeling|feelings|sensation|sensations) "
-            rf"(?:\w+ ){{0,2}}(?:in|on|down|through|into|along) {gap(2)}{LIMB}\b"
+            rf"(?:\w+ ){{0,3}}(?:in|on|down|through|into|along) {gap(2)}{LIMB}\b"
             r"|\bprickl\w*\b|\bcrawling\b|\blike ants\b"
             rf"|\b{LIMB} {gap(3)}(?:buzz\w*|burn\w*|shoot\w*|zap\w*|jolts?)\b"
             rf"|\b(?:buzz\w*|shooting|shoots|zap\w*|jolts?|shocks?|burning|radiat\w*|spread\w*|"
@@ -215,6 +227,9 @@ _FEVER = (
             r"|\bin a cold sweat\b"
             r"|\bhot (?:and|then|one minute) (?:\w+ )?(?:cold|sweaty|clammy|shivery|shaky)\b"
             r"|\bhot all over\b|\bshaking with (?:cold|chills)\b"
+            # Hot and cold at once: "i'm sweating and freezing at the same time".
+            r"|\b(?:sweating|sweaty|boiling|burning) and (?:freezing|shivering|shaking|cold)\b"
+            r"|\b(?:freezing|shivering|cold) and (?:sweating|sweaty|boiling|burning)\b"
             r"|\b(?:cant stop|keep|been) (?:shaking|trembling)\b|\bflu\b|\bflu like\b|\bfluey\b"
             r"|\b(?:i|im|i am|ive been|i have been|i feel|feeling|i felt) (?:so |really |very |"
             r"all |quite )?(?:hot|burning|boiling|shivery|feverish)\b"

@@ -24,6 +24,8 @@ SIGNS: dict[Sign, list[str]] = {
     Sign.WEAKNESS: [
         "my arm feels weak",
         "my arm gave away when i picked up the bag",
+        "my left hand feels like it isn't mine",
+        "my arm just won't do anything i ask",
         "i can't hold a cup with my left hand",
         "i can't lift my arm above my head",
         "my hand won't grip properly",
@@ -53,6 +55,7 @@ SIGNS: dict[Sign, list[str]] = {
         "my wrist has no oomph",
     ],
     Sign.NUMBNESS: [
+        "a burning sensation right the way down my arm",
         "my hand has gone numb",
         "i can't feel my fingertips",
         "my fingers feel like they're asleep",
@@ -72,6 +75,7 @@ SIGNS: dict[Sign, list[str]] = {
         "my fingers feel sort of fuzzy",
     ],
     Sign.FEVER: [
+        "i'm boiling and shivering at once",
         "i have a fever",
         "i'm running a temperature",
         "i feel feverish",
@@ -120,6 +124,7 @@ SIGNS: dict[Sign, list[str]] = {
         "i got smacked in the neck by a branch",
     ],
     Sign.SEVERE_PAIN: [
+        "honestly it's horrific",
         "the pain is unbearable",
         "it's the worst pain i've ever had",
         "the pain is a nine out of ten",
@@ -183,6 +188,7 @@ ABOUT = [
     "what if my neck pain gets worse",
     "how long does it take to recover from whiplash",
     "is it serious if your hand goes weak",
+    "is it bad if i get tingling with neck pain",
     # The recognizer lost "is": still a question about the sign.
     "his fever a warning sign",
 ]
@@ -196,6 +202,9 @@ def test_questions_about_signs_raise_nothing(text: str) -> None:
 
 
 ORDINARY = [
+    "i had a weak moment and skipped my stretches",
+    "i knocked off work early because my neck hurt",
+    "my neck went into spasm when i reached for the top shelf",
     "i slept funny and my neck is stiff",
     "i've been sitting at my desk all week",
     "my neck's been sore for a week",
