@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.out} is a run of the frozen test set: it is never re-judged.")
         return 2
     data = load_skill_data()
-    matcher = load_matcher(data)
+    # As the run answered: with the intent classifier, trained now if this version has none.
+    matcher = load_matcher(data, train=True)
     # Per group: right in the run, right now, items.
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     changed = []
