@@ -163,7 +163,7 @@ def _expand(expr: Expression, intents: IntentSet) -> Iterator[tuple[str, Slots]]
 def _combinations(
     expr: Expression, intents: IntentSet, memo: dict[str, frozenset[Slots]]
 ) -> frozenset[Slots]:
-    """The slots of ``_expand``'s sentences, in the same order, as a set."""
+    """The slot combinations ``_expand``'s sentences carry, each once."""
     if isinstance(expr, TextChunk):
         return frozenset({()})
     if isinstance(expr, Alternative):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -254,7 +254,7 @@ class SoundAlike:
         heard = pronunciations(word)
         if not heard:
             return self._by_metaphone(word)
-        return self._nearest(heard, self._targets)
+        return _nearest(heard, _said(self._targets))
 
     def _target_for_pair(self, pair: str) -> str | None:
         first, _, second = pair.partition(" ")
@@ -264,39 +264,19 @@ class SoundAlike:
         if not heads or not tails:
             return None
         joined = tuple(h + t for h in heads for t in tails)
-        return self._nearest(joined, [t for t in self._targets if self._longest(t) >= 5])
+        return _nearest(joined, _said(t for t in self._targets if self._longest(t) >= 5))
 
     def _target_for_split(self, word: str) -> str | None:
         if word in NEVER_RESPELLED or len(word) < 5:
             return None
         if any(word.startswith(target) for target in self._targets):
             return None  # a form of the word itself ("weakened", "fallen"), judged as spelled
-        heard = pronunciations(word)
-        best: tuple[float, str] | None = None
-        for target in self._targets:
-            for said in pronunciations(target):
-                for joiner in _JOINERS:
-                    for tail in pronunciations(joiner):
-                        whole = said + tail
-                        for phones in heard:
-                            if not _same_onset(phones, whole):
-                                continue
-                            cost = distance(phones, whole)
-                            if cost <= allowed(len(whole)) and (best is None or cost < best[0]):
-                                best = (cost, f"{target} {joiner}")
-        return best[1] if best is not None else None
-
-    def _nearest(self, heard: tuple[Phones, ...], targets: Iterable[str]) -> str | None:
-        best: tuple[float, str] | None = None
-        for target in targets:
-            for said in pronunciations(target):
-                for phones in heard:
-                    if not _same_onset(phones, said):
-                        continue
-                    cost = distance(phones, said)
-                    if cost <= allowed(len(said)) and (best is None or cost < best[0]):
-                        best = (cost, target)
-        return best[1] if best is not None else None
+        joined = (
+            (f"{target} {joiner}", said + tail)
+            for target, said in _said(self._targets)
+            for joiner, tail in _said(_JOINERS)
+        )
+        return _nearest(pronunciations(word), joined)
 
     def _longest(self, target: str) -> int:
         return max((len(p) for p in pronunciations(target)), default=0)
@@ -309,6 +289,27 @@ class SoundAlike:
             if jellyfish.metaphone(target) == key:
                 return target
         return None
+
+
+def _said(words: Iterable[str]) -> Iterator[tuple[str, Phones]]:
+    """Each of ``words`` with each of its pronunciations."""
+    for word in words:
+        for phones in pronunciations(word):
+            yield word, phones
+
+
+def _nearest(heard: tuple[Phones, ...], candidates: Iterable[tuple[str, Phones]]) -> str | None:
+    """The candidate (text, phones) nearest to a pronunciation of what was ``heard``, if one is
+    near enough and starts alike."""
+    best: tuple[float, str] | None = None
+    for text, said in candidates:
+        for phones in heard:
+            if not _same_onset(phones, said):
+                continue
+            cost = distance(phones, said)
+            if cost <= allowed(len(said)) and (best is None or cost < best[0]):
+                best = (cost, text)
+    return best[1] if best is not None else None
 
 
 def _same_onset(a: Phones, b: Phones) -> bool:
