@@ -48,7 +48,7 @@ from .noise import RATE, Samples
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "bench" / "sets"
-DEV_SETS = ("dev", "dev2", "dev3", "dev4", "dev5")
+DEV_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
 RED_FLAG_SETS = tuple(SETS / f"{name}_red_flags.yaml" for name in DEV_SETS)
 QUESTION_SETS = tuple(SETS / f"{name}_questions.yaml" for name in DEV_SETS)
 PARAPHRASES = ROOT / "tests" / "data" / "paraphrases.yaml"
