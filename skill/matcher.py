@@ -11,6 +11,9 @@ intent from two signals, both computed against the intent's templates (``skill.i
   count for an intent when the slot value is actually said, so the long cause list cannot make
   ``ask_cause`` a catch-all.
 
+A question about another part of the body and not the neck (``text.about_elsewhere``: "is heat or
+ice better for a twisted ankle") is kept under the threshold whatever its wording shares.
+
 Slot values are spotted in the text directly (``skill.slots``), so a long question still gets
 the right cause or treatment. An intent whose answer needs a slot (``cause.{cause}``) loses
 confidence when no value is said.
@@ -23,7 +26,7 @@ import functools
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -36,6 +39,7 @@ from .text import (
     BODY_STEMS,
     FILLER,
     OTHER_BODY_PARTS,
+    about_elsewhere,
     content_stems,
     has_content,
     normalize,
@@ -59,6 +63,9 @@ PREPARED_TOGETHER = 2
 EXACT = 1.0
 # Below this, a reading is too unsure to act on: the dialogue falls back or asks.
 THRESHOLD = 0.55
+# The most a reading known to be off-topic keeps: under the threshold, so nothing is answered,
+# but over three quarters of it, so the fallback still offers the nearest answers' questions.
+VETOED = THRESHOLD - 0.05
 
 Scores = npt.NDArray[np.float64]
 
@@ -172,9 +179,7 @@ class Matcher:
             cached = self._recent.get(key)
         if cached is not None:
             return cached
-        ranked = self._rank(text, allowed)
-        if self.rescorer is not None:
-            ranked = self.rescorer.rescore(text, ranked)
+        ranked = self._judged(text, self._rank(text, allowed))
         self._remember(key, ranked)
         return ranked
 
@@ -198,10 +203,17 @@ class Matcher:
             batch = fuzzy[start : start + PREPARED_TOGETHER]
             similarities = self._similarity([query for _, query in batch], names)
             for (text, query), similarity in zip(batch, similarities, strict=True):
-                ranked = self._scored(query, names, similarity)
-                if self.rescorer is not None:
-                    ranked = self.rescorer.rescore(text, ranked)
+                ranked = self._judged(text, self._scored(query, names, similarity))
                 self._remember((text, None), ranked)
+
+    def _judged(self, text: str, ranked: list[IntentMatch]) -> list[IntentMatch]:
+        """The ranking after the second opinion. A question about another part of the body stays
+        under the threshold whatever either says: neither knows the words that make it so."""
+        if self.rescorer is not None:
+            ranked = self.rescorer.rescore(text, ranked)
+        if about_elsewhere(self.index.canonical(text)):
+            ranked = [replace(m, confidence=min(m.confidence, VETOED)) for m in ranked]
+        return ranked
 
     def _remember(self, key: tuple[str, frozenset[str] | None], ranked: list[IntentMatch]) -> None:
         with self._recent_lock:

@@ -35,6 +35,14 @@ OTHER_BODY_PARTS = _words(
     "hamstrings elbow elbows stomach belly chest heart tooth teeth eye eyes hand hands finger "
     "fingers thumb calf calves shin shins lower"
 )
+# Parts of the body a neck problem never shows in (hands and fingers do: a trapped nerve in the
+# neck is felt there), and the words that bring a question back to the neck.
+_FAR_BODY_PARTS = OTHER_BODY_PARTS - _words("hand hands finger fingers thumb")
+_NECK_WORDS = _words("neck necks nape spine spinal cervical vertebra vertebrae")
+_RESTED_ON = _words("stomach belly hip hips feet")
+# What the article says nothing about, whatever part of the body: what is safe in pregnancy is a
+# question for a midwife or a doctor, not the general advice of a neck-pain article.
+_BEYOND_THE_ARTICLE = _words("pregnant pregnancy breastfeeding trimester")
 _NON_WORD = re.compile(r"[^a-z0-9' ]+")
 _SPACES = re.compile(r"\s+")
 # Common ways a recognizer splits or mangles the domain's hardest words.
@@ -138,6 +146,25 @@ def stem(word: str) -> str:
 
 
 BODY_STEMS = frozenset(stem(w) for w in OTHER_BODY_PARTS)
+
+
+def about_elsewhere(normalized: str) -> bool:
+    """Whether a question is about another part of the body and not the neck ("is heat or ice
+    better for a twisted ankle", "a spasm in my leg"), or about what the article does not cover
+    ("is massage safe when you're pregnant"): someone else's question, however much of its
+    wording the skill knows."""
+    words = normalized.split()
+    if set(words) & _BEYOND_THE_ARTICLE:
+        return True
+    if set(words) & _NECK_WORDS:
+        return False
+    # What something rests on is a cause of neck pain ("sleeping on my stomach", "a toddler on
+    # my hip"), not the place that hurts.
+    resting = {i + 2 for i, word in enumerate(words[:-2]) if word == "on"}
+    return any(
+        word in _FAR_BODY_PARTS and not (i in resting and word in _RESTED_ON)
+        for i, word in enumerate(words)
+    )
 
 
 def content_stems(text: str) -> list[str]:

@@ -1,6 +1,7 @@
 """The intent classifier (scikit-learn, trained on the real templates): its numpy answers equal
 scikit-learn's, it rescues paraphrases the matcher alone would not answer and never off-topic
-questions, statements of a symptom or a routine's controls, and its disk cache."""
+questions, statements of a symptom or a routine's controls, it vetoes answers to questions it
+reads as off-topic, and its disk cache."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from skill import classifier as classifying
 from skill.classifier import ClassifierRescorer, IntentClassifier
 from skill.data import SkillData
 from skill.dialogue import DialogueManager
-from skill.matcher import THRESHOLD, IntentMatch, Matcher
+from skill.matcher import EXACT, THRESHOLD, VETOED, IntentMatch, Matcher
 from skill.matcher_cache import read_classifier, train_classifier
 from skill.response import Kind
 
@@ -88,8 +89,9 @@ def test_paraphrases_left_unanswered_are_rescued(
 
 def sure_of(label: str, word: str) -> IntentClassifier:
     """A classifier sure that any text with ``word`` in it means ``label``."""
+    other = "greet" if label == classifying.OFF_TOPIC else classifying.OFF_TOPIC
     return IntentClassifier(
-        labels=(classifying.OFF_TOPIC, label),
+        labels=(other, label),
         terms={word: 0},
         idf=np.ones(1, dtype=np.float32),
         weights=np.array([[-10.0], [10.0]], dtype=np.float32),
@@ -110,6 +112,37 @@ def test_a_rescued_intent_takes_the_slot_value_the_classifier_read(matcher: Matc
         True,
     )
     assert top.confidence == pytest.approx(THRESHOLD + classifying.RESCUED_LEAD)
+
+
+def test_an_answer_the_classifier_reads_as_off_topic_is_vetoed(matcher: Matcher) -> None:
+    off_topic = sure_of(classifying.OFF_TOPIC, "cold")
+    ranked = [IntentMatch("how_long", 0.8), IntentMatch("spasm_duration", 0.6)]
+    vetoed = ClassifierRescorer(off_topic, matcher.index).rescore(
+        "how long does a cold last", ranked
+    )
+    assert [(m.intent, m.confidence) for m in vetoed] == [
+        ("how_long", VETOED),
+        ("spasm_duration", VETOED),
+    ]
+    assert VETOED < THRESHOLD
+
+
+def test_a_template_sentence_word_for_word_is_never_vetoed(matcher: Matcher) -> None:
+    off_topic = sure_of(classifying.OFF_TOPIC, "long")
+    ranked = [IntentMatch("how_long", EXACT)]
+    kept = ClassifierRescorer(off_topic, matcher.index).rescore("how long", ranked)
+    assert kept == ranked
+
+
+def test_the_veto_keeps_the_nearest_answers_for_the_fallback_to_offer(
+    data: SkillData, matcher: Matcher
+) -> None:
+    off_topic = sure_of(classifying.OFF_TOPIC, "cold")
+    vetoing = matcher.with_rescorer(ClassifierRescorer(off_topic, matcher.index))
+    response = DialogueManager(data, vetoing).handle("how long does a cold last")
+    assert response.kind is Kind.FALLBACK
+    # The fallback offers the nearest question the skill can answer.
+    assert "how long" in response.text.lower()
 
 
 @pytest.mark.parametrize("text", OFF_TOPIC)

@@ -11,6 +11,7 @@ from skill.app.ask import response_record
 from skill.data import SkillData
 from skill.dialogue import DialogueManager, Response
 from skill.matcher import Matcher
+from skill.response import Kind
 from skill.warning_signs import Sign
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -283,6 +284,39 @@ def test_out_of_domain_falls_back_with_two_suggestions(
 )
 def test_a_back_is_another_body_part(dm: DialogueManager, text: str) -> None:
     assert dm.handle(text).intent == "fallback"
+
+
+# Written for these tests: wording the skill knows, about another part of the body or about
+# pregnancy, which the article does not cover.
+ELSEWHERE = [
+    "is ice or heat better for a sprained ankle",
+    "would a massage help my sore calves",
+    "what causes a spasm in your thigh or leg",
+    "can a neck massage hurt when you're pregnant",
+]
+
+
+@pytest.mark.parametrize("text", ELSEWHERE)
+def test_a_question_about_elsewhere_is_not_answered_from_the_article(
+    dm: DialogueManager, text: str
+) -> None:
+    response = dm.handle(text)
+    assert (response.kind, response.sources) == (Kind.FALLBACK, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can sleeping on my stomach give me a stiff neck", "ask_cause"),
+        ("could carrying a toddler on my hip cause neck spasms", "ask_cause"),
+        ("can carrying a heavy bag in one hand give you a stiff neck", "ask_cause"),
+        ("should i put ice or heat on my neck or on my shoulder", "ask_treatment"),
+    ],
+)
+def test_other_parts_of_the_body_in_a_neck_question_still_answer(
+    dm: DialogueManager, text: str, intent: str
+) -> None:
+    assert dm.handle(text).intent == intent
 
 
 @pytest.mark.parametrize(
