@@ -30,7 +30,8 @@ def _words(text: str) -> frozenset[str]:
 # Close negations: they cover only the next few words ("no chills or sweats"); what one avoids
 # or prevents has not happened ("how do i avoid a fall").
 _SHORT_NEGATIONS = _words(
-    "no without none nothing never nor neither free avoid avoiding prevent preventing"
+    "no without none nothing nothings never nowhere nor neither free avoid avoiding prevent "
+    "preventing"
 )
 # Negated verbs reach a little further ("i didn't have an accident", "i wasn't hurt in any crash").
 _VERB_NEGATIONS = _words(
@@ -62,6 +63,8 @@ _CARRY_AFTER = {
     "like": _words("nothing anything"),
     # "no pins and needles": the "and" is inside the sign's name.
     "and": _words("pins"),
+    # "it's nowhere near the worst pain i've had".
+    "near": _words("nowhere"),
     **dict.fromkeys(("i", "ive", "im", "id"), _words("think believe reckon suppose say")),
 }
 _CANNOT = _words("cant cannot couldnt unable")
@@ -153,7 +156,7 @@ _FIRST_PERSON = re.compile(
 _ASKING = re.compile(
     r"\b(?:should|do|can|could|would|will|shall|must|might|may|did) i\b"
     r"|\b(?:tell|give|help|show|let|explain to|remind) me\b"
-    r"|\b(?:does|do|did|would|could|can|might|will) (?:\w+ ){0,8}me$"
+    r"|\b(?:does|do|did|would|could|can|might|will|should) (?:\w+ ){0,8}me$"
 )
 # A short condition at the end of a question supposes, it does not report: "what if my arm goes
 # numb", "is it bad if my fingers tingle", "what should i do if i get a temperature". A long one

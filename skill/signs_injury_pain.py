@@ -74,6 +74,8 @@ INJURY = (
         re.compile(
             r"\brear ?end\w*\b|\brearended\b|\bended (?:me|us)\b|\bshunt\w*\b|\bsideswip\w*\b"
             r"|\bt boned\b"
+            # Two heads meeting: "someone clashed heads with me playing football".
+            r"|\b(?:clash\w*|bump\w*|bang\w*|knock\w*|crack\w*|smash\w*) heads\b|\bhead clash\b"
             r"|\b(?:ran|run|running|bumped|drove|driven|crashed|smashed|slammed|ploughed|plowed|"
             r"went) into (?:me|my|the back|us|a|the|another)\b"
             # A neck goes into spasm, and people go into rooms.
@@ -181,6 +183,8 @@ SEVERE_PAIN = (
             r"|\b(?:so|too|really really|incredibly|unbelievably|extremely|insanely) painful\b"
             r"|\b(?:so|too) (?:bad|sore) (?:that )?(?:i|it)\b|\bits so bad\b"
             r"|\b(?:screaming|scream|screamed|crying|cry|cried|sobbing|in tears|tears)\b"
+            # Pain likened to a blade: "like a knife stabbing into my neck".
+            r"|\blike (?:\w+ ){0,3}(?:knife|knives|dagger|blade|stabb\w*)\b"
         ),
     ),
     Pattern(
@@ -210,7 +214,8 @@ SEVERE_PAIN = (
             r"(?:\w+ ){0,4}(?:at all|whatsoever|an inch|even a little|in any direction|without "
             r"(?:screaming|crying|tears|agony|wincing))\b"
             r"|\b(?:kept|keeps|keep|keeping) me (?:up|awake)\b|\b(?:woke|wakes|waking) me (?:up)?\b"
-            r"|\bstuck in bed\b|\bbed ?(?:bound|ridden)\b|\bcalled in sick\b"
+            r"|\bstuck in bed\b|\bbed ?(?:bound|ridden)\b"
+            r"|\b(?:call|calls|called|calling|phone|phoned|ring|rang) in sick\b"
             r"|(?<!knocked )\boff work\b"
             r"|\b(?:stopping|stops|stopped) me (?:from )?(?:doing|sleeping|working|getting)\b"
             # No sleep for the pain: "i haven't slept a wink", "not slept properly for days".

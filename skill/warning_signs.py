@@ -29,14 +29,15 @@ _GRIP_VERBS = any_of(
     "grip grasp hold squeeze pinch clench make_a_fist button do_up open write lift raise "
     "carry pick_up pick pull push twist turn_the_key turn_a_key unscrew use reach"
 )
-_HAND_VERBS = any_of("grip grasp hold squeeze pinch open unscrew undo twist pick_up lift")
+_HAND_VERBS = any_of("grip grasp hold squeeze pinch open unscrew undo twist turn pick_up lift")
 # Everyday things a weak hand fails to hold, open or carry ("i can't open jars", "i dropped a
 # plate"): with them, no limb need be named.
 _OBJECT = any_of(
     "cup cups mug mugs glass glasses plate plates bowl bowls jar jars lid lids bottle bottles "
     "tin tins can cans kettle pan pans pot teapot cutlery fork forks knife knives spoon spoons "
     "pen pens pencil phone keys key remote toothbrush hairbrush brush book books bag bags "
-    "shopping tray drink drinks tea coffee pint shirt_buttons buttons zip door_handle tap taps "
+    "shopping tray drink drinks tea coffee pint shirt_buttons buttons zip door_handle handle "
+    "door_knob doorknob tap taps "
     "things stuff anything"
 )
 _WEAKNESS = (
@@ -56,6 +57,14 @@ _WEAKNESS = (
     Pattern(Sign.WEAKNESS, re.compile(rf"\bweakness (?:in|of|down) {gap(2)}{LIMB}\b")),
     # What the hand or arm can no longer do.
     Pattern(Sign.WEAKNESS, re.compile(rf"\b{CANT} {gap(1)}{_GRIP_VERBS}\b {gap(6)}{LIMB}\b")),
+    # The limb named as the means, however long the thing: "i couldn't lift the baby out of her
+    # cot with my left arm".
+    Pattern(
+        Sign.WEAKNESS,
+        re.compile(
+            rf"\b{CANT} {gap(1)}{_GRIP_VERBS}\b {gap(10)}(?:with|in|using) {MY} {gap(1)}{LIMB}\b"
+        ),
+    ),
     Pattern(
         Sign.WEAKNESS,
         re.compile(rf"\b{CANT} {gap(1)}{any_of('grip grasp grab pinch clench make_a_fist')}\b"),
@@ -65,7 +74,8 @@ _WEAKNESS = (
         re.compile(
             rf"\b{LIMB} {gap(2)}(?:wont|doesnt|dont|cant|wouldnt|didnt|isnt|arent|will not|"
             r"does not|do not) (?:\w+ )?(?:work|working|grip|hold|do what|respond|cooperate|"
-            r"close|straighten|lift|do up|obey|listen|go|go up|move|doing what|do anything)\b"
+            r"close|straighten|lift|do up|obey|listen|go|go up|move|doing what|do anything|"
+            r"stay up|stay raised|stay there|stay in the air|keep up)\b"
             # A limb that feels like someone else's: "my arm isn't mine".
             rf"|\b{LIMB} {gap(3)}(?:isnt|arent|doesnt feel like|dont feel like|not|feels? like "
             r"(?:it|they) (?:isnt|arent)) (?:mine|my own|part of me)\b"
@@ -81,7 +91,13 @@ _WEAKNESS = (
     ),
     Pattern(
         Sign.WEAKNESS,
-        re.compile(rf"\b{CANT} {gap(1)}(?:lift|raise|move|hold up|use) {MY} {gap(1)}{LIMB}\b"),
+        re.compile(
+            rf"\b{CANT} {gap(1)}(?:lift|raise|move|hold up|use) {MY} {gap(1)}{LIMB}\b"
+            # "i can't get my arm up high enough to put a shirt on".
+            rf"|\b{CANT} {gap(1)}get {MY} {gap(1)}{LIMB} (?:up|above|over|high)\b"
+            # "my arm's switched off": it no longer answers.
+            rf"|\b{LIMB} {gap(2)}(?:switched|shut|turned|cut) (?:off|out|down)\b"
+        ),
     ),
     # A hand that fails at everyday things: "i can't open jars", "i dropped a plate".
     Pattern(
@@ -124,6 +140,9 @@ _WEAKNESS = (
         re.compile(
             r"\b(?:no|lost|losing|lose|loses|lack of|less|not much|zero|without any) "
             r"(?:\w+ ){0,2}(?:strength\w*|power|grip|control|oomph)\b"
+            # "my arm hasn't got the strength to do my bra up".
+            r"|\b(?:hasnt|havent|doesnt have|dont have|not got|aint got) (?:got )?(?:the |any |"
+            r"enough |much )?(?:strength|power|grip)\b"
             rf"|\b(?:grips?|strength) {gap(2)}(?:gone|going|weak\w*|failing|fading|not what)\b"
             rf"|\b(?:grips?|strength|power) (?:has |have )?(?:gone|drained|vanished) "
             rf"(?:out of|from) {MY} {gap(1)}{LIMB}\b"
@@ -167,6 +186,8 @@ _NUMBNESS = (
             r"(?:all |sort of |kind of |kinda |a bit |a little |really |quite )?"
             r"(?:dead|asleep|dull|wooden|rubbery|fuzzy|funny|weird)\b"
             rf"|\b{LIMB} {gap(4)}(?:asleep|to sleep)\b"
+            # "half my hand feels like it's been given a local anaesthetic".
+            rf"|\b{LIMB} {gap(8)}(?:anaesthetic|anesthetic|novocaine|at the dentist)\b"
         ),
     ),
     Pattern(

@@ -161,6 +161,29 @@ def test_everyday_wordings_of_each_sign_are_certain(sign: Sign, text: str) -> No
     assert sign in result.certain, result.summary()
 
 
+# What the hand or arm fails at, said the long way round, and pain likened to a blade or told by
+# the work it costs.
+MORE_WORDINGS = [
+    (Sign.WEAKNESS, "my arm won't stay up long enough to wash my hair"),
+    (Sign.WEAKNESS, "i can barely turn the tap with my right hand"),
+    (Sign.WEAKNESS, "i couldn't carry the laundry basket up the stairs with my left arm"),
+    (Sign.WEAKNESS, "i can't get my hand up to the top shelf"),
+    (Sign.WEAKNESS, "it feels like my arm has been switched off"),
+    (Sign.WEAKNESS, "my hand hasn't got the strength to open a door"),
+    (Sign.NUMBNESS, "my thumb feels like it's had a jab at the dentist"),
+    (Sign.NUMBNESS, "my fingers feel like they've had an anaesthetic"),
+    (Sign.INJURY, "we banged heads going for the ball"),
+    (Sign.SEVERE_PAIN, "it's like someone's sticking a knife in my neck"),
+    (Sign.SEVERE_PAIN, "i had to ring in sick again because of my neck"),
+]
+
+
+@pytest.mark.parametrize(("sign", "text"), MORE_WORDINGS)
+def test_more_everyday_wordings_are_certain(sign: Sign, text: str) -> None:
+    result = check(text)
+    assert sign in result.certain, result.summary()
+
+
 DENIALS = [
     "i don't have a fever",
     "no pins and needles or tingling, only a stiff neck",
@@ -189,6 +212,7 @@ ABOUT = [
     "how long does it take to recover from whiplash",
     "is it serious if your hand goes weak",
     "is it bad if i get tingling with neck pain",
+    "should tingling in the fingers worry me",
     # The recognizer lost "is": still a question about the sign.
     "his fever a warning sign",
 ]
@@ -268,6 +292,8 @@ DENIAL_FORMS = [
     "without any pins and needles",
     "i haven't had any sort of fall",
     "i don't feel hot or shivery",
+    "nothing's gone numb it's only stiff",
+    "honestly it's nowhere near the worst ache i've had",
 ]
 
 
