@@ -1,5 +1,5 @@
 """A linear intent classifier trained on the template sentences: a second opinion on the
-matcher's ranking, which vetoes off-topic questions and rescues paraphrases.
+matcher's ranking, which tells off-topic questions and rescues paraphrases.
 
 The matcher scores a question by how much of its wording the templates share, so a long
 paraphrase full of words no template has ("my mate reckons a crick and a spasm are the same
@@ -12,13 +12,11 @@ own, so near-domain and everyday questions have somewhere to go, and so are the 
 they said is not also read as a question it only resembles. Each class is an intent with its
 slot values ("ask_cause" for "computer_sitting"), so a rescued question keeps its answer.
 
-``ClassifierRescorer`` vetoes and rescues. It vetoes an answer the templates do not make word for
-word when the classifier puts the question among the off-topic examples (``OFF_TOPIC_VETO``):
-"how long does a cold last" shares "how long" with a routine's question and "how many tylenol
-can i take in a day" shares a medicine with the article, but their words as a whole are
-someone else's. The ranking is kept below the answer threshold, so the fallback still offers
-the nearest questions the skill can answer. When the ranking would fall back or cannot choose
-between its top two, it rescues: it takes the classifier's intent if the classifier is sure of it
+The classifier is the matcher's ``OffTopicJudge``: "how long does a cold last" shares "how long"
+with a routine's question and "how many tylenol can i take in a day" shares a medicine with the
+article, but their words as a whole are the off-topic examples', and the matcher keeps such a
+question under its threshold. ``ClassifierRescorer`` rescues: when the ranking would fall back or
+cannot choose between its top two, it takes the classifier's intent if the classifier is sure of it
 (``RESCUE_PROBABILITY``), it is not off-topic, the matcher itself ranks that intent near the top
 (``MATCHER_RANKS``, ``MATCHER_FLOOR``), and at most one word of the question is one no template
 uses (``MAX_UNKNOWN_WORDS``). The classifier never sees such words ("covid", "knee"), and they
@@ -45,7 +43,7 @@ import numpy.typing as npt
 
 from .index import MAX_KEPT_PER_INTENT, SentenceIndex, balanced_samples
 from .intents import IntentSet, Slots
-from .matcher import EXACT, THRESHOLD, VETOED, IntentMatch, Rescorer
+from .matcher import THRESHOLD, IntentMatch, Rescorer
 from .text import stem
 
 _LOGGER = logging.getLogger(__name__)
@@ -66,9 +64,6 @@ MATCHER_FLOOR = 0.3
 MATCHER_RANKS = 3
 # ...and at most this many words of the question that no template uses.
 MAX_UNKNOWN_WORDS = 1
-# An answer is vetoed when the classifier gives the off-topic class at least this (development
-# sets: in-domain questions reach 0.39 at most, off-topic ones have a median of 0.6 to 0.8).
-OFF_TOPIC_VETO = 0.5
 # The ranking "cannot choose" when its top two intents are this close.
 TOO_CLOSE = 0.05
 # How far a rescued intent is put above the threshold and above the intent it overtakes.
@@ -239,14 +234,9 @@ class ClassifierRescorer:
         matcher_scores = {m.intent: m.confidence for m in ranked[:MATCHER_RANKS]}
         if self.inner is not None:
             ranked = self.inner.rescore(text, ranked)
-        if not ranked:
+        if not ranked or _decided(ranked):
             return ranked
         canonical = self.index.canonical(text)
-        if ranked[0].confidence < EXACT and self.classifier.off_topic(canonical) >= OFF_TOPIC_VETO:
-            _LOGGER.debug("classifier vetoed %r as off-topic", text)
-            return [replace(m, confidence=min(m.confidence, VETOED)) for m in ranked]
-        if _decided(ranked):
-            return ranked
         known = self.index.known_words
         if sum(word not in known for word in canonical.split()) > MAX_UNKNOWN_WORDS:
             return ranked

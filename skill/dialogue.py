@@ -206,11 +206,28 @@ class DialogueManager:
     def _best_reading(self, text: str, heard: Transcript, in_routine: bool) -> str:
         """The recognizer's first reading if the skill can answer it; else the reading that is
         answerable and most likely, weighing what each means against how surely it was heard.
-        Off-topic speech keeps its own words (a lower reading that sounds like a question the
-        skill knows does not win when the first reading answers nothing), and so does a first
-        reading that reports a warning sign."""
-        if self._sure(self._rank(text, in_routine)) or signs_in(text, by_sound=False).hits:
+        A first reading that reports a warning sign is kept. Off-topic speech keeps its own
+        words: when a likely reading is someone else's question ("how do i strengthen my
+        knees"), it is taken even over a first reading the skill could answer ("how do i
+        strength in my neck"), since the recognizer's language model pulls unclear speech
+        toward the skill's sentences and not away from them."""
+        if signs_in(text, by_sound=False).hits:
             # A warning sign in the first reading keeps it: the sign stays certain.
+            return text
+        if not in_routine:
+            # A routine's short commands mean nothing to the off-topic judge.
+            off_topic = next(
+                (
+                    h.text
+                    for h in heard.alternatives
+                    if h.score >= OFF_TOPIC_READING and self.matcher.off_topic(h.text)
+                ),
+                None,
+            )
+            if off_topic is not None:
+                _LOGGER.debug("heard %r, and likely %r: off-topic", text, off_topic)
+                return off_topic
+        if self._sure(self._rank(text, in_routine)):
             return text
         best, best_score = text, -math.inf
         likely = [h for h in heard.alternatives if h.score >= MIN_READING_POSTERIOR]
@@ -237,5 +254,8 @@ class DialogueManager:
 # confidence, and the posterior below which a reading is too unlikely to take (development set).
 READING_WEIGHT = 0.1
 MIN_READING_POSTERIOR = 0.02
+# A reading this likely that is someone else's question makes the utterance off-topic (development
+# runs in babble and pink noise at 10 dB: in-domain utterances almost never have one).
+OFF_TOPIC_READING = 0.1
 # Readings at least this fraction of the answer threshold are "near" enough to suggest.
 NEAR_FACTOR = 0.75

@@ -11,8 +11,10 @@ intent from two signals, both computed against the intent's templates (``skill.i
   count for an intent when the slot value is actually said, so the long cause list cannot make
   ``ask_cause`` a catch-all.
 
-A question about another part of the body and not the neck (``text.about_elsewhere``: "is heat or
-ice better for a twisted ankle") is kept under the threshold whatever its wording shares.
+Someone else's question is kept under the threshold whatever its wording shares (``off_topic``):
+one about another part of the body and not the neck, or about pregnancy (``text.about_elsewhere``:
+"is heat or ice better for a twisted ankle"), and one an ``OffTopicJudge`` (the intent classifier)
+reads as off-topic ("how long does a cold last").
 
 Slot values are spotted in the text directly (``skill.slots``), so a long question still gets
 the right cause or treatment. An intent whose answer needs a slot (``cause.{cause}``) loses
@@ -63,6 +65,9 @@ PREPARED_TOGETHER = 2
 EXACT = 1.0
 # Below this, a reading is too unsure to act on: the dialogue falls back or asks.
 THRESHOLD = 0.55
+# A judge's off-topic probability from which a question is someone else's (development sets:
+# in-domain questions reach 0.39 at most, off-topic ones have a median of 0.6 to 0.8).
+OFF_TOPIC_VETO = 0.5
 # The most a reading known to be off-topic keeps: under the threshold, so nothing is answered,
 # but over three quarters of it, so the fallback still offers the nearest answers' questions.
 VETOED = THRESHOLD - 0.05
@@ -89,6 +94,14 @@ class Rescorer(Protocol):
     def rescore(self, text: str, ranked: list[IntentMatch]) -> list[IntentMatch]: ...
 
 
+class OffTopicJudge(Protocol):
+    """A second opinion on whether a question is off-topic (``skill.classifier``)."""
+
+    def off_topic(self, canonical: str) -> float:
+        """How likely ``canonical`` (the index's canonical words) is an off-topic question."""
+        ...
+
+
 class Matcher:
     """Ranks the intents for a text, from a ``SentenceIndex`` (and a ``Rescorer``, if given)."""
 
@@ -97,10 +110,12 @@ class Matcher:
         intents: IntentSet,
         index: SentenceIndex | None = None,
         rescorer: Rescorer | None = None,
+        off_topic_judge: OffTopicJudge | None = None,
     ) -> None:
         self.intents = intents
         self.index = index if index is not None else build_index(intents)
         self.rescorer = rescorer
+        self.off_topic_judge = off_topic_judge
         # The recognition strategy and the dialogue often rank the same text in one turn, and
         # a server ranks from several threads at once.
         self._recent: dict[tuple[str, frozenset[str] | None], list[IntentMatch]] = {}
@@ -110,8 +125,8 @@ class Matcher:
         self._in_order: tuple[str, ...] | None = None
 
     def with_rescorer(self, rescorer: Rescorer | None) -> Matcher:
-        """The same index, with another second opinion (``None``: the matcher alone)."""
-        return Matcher(self.intents, self.index, rescorer)
+        """The same index and judge, with another second opinion (``None``: the matcher alone)."""
+        return Matcher(self.intents, self.index, rescorer, self.off_topic_judge)
 
     @functools.cached_property
     def spoken_sentences(self) -> tuple[str, ...]:
@@ -206,12 +221,25 @@ class Matcher:
                 ranked = self._judged(text, self._scored(query, names, similarity))
                 self._remember((text, None), ranked)
 
+    def off_topic(self, text: str) -> bool:
+        """Whether ``text`` is someone else's question, however much of its wording the skill
+        knows: about another part of the body or about pregnancy, or read as off-topic by the
+        judge. A template's own sentence never is. Cheap: no sentence similarity."""
+        canonical = self.index.canonical(text)
+        if not canonical or self._spell(canonical) in self.index.table:
+            return False
+        if about_elsewhere(canonical):
+            return True
+        judge = self.off_topic_judge
+        return judge is not None and judge.off_topic(canonical) >= OFF_TOPIC_VETO
+
     def _judged(self, text: str, ranked: list[IntentMatch]) -> list[IntentMatch]:
-        """The ranking after the second opinion. A question about another part of the body stays
-        under the threshold whatever either says: neither knows the words that make it so."""
+        """The ranking after the second opinion, kept under the threshold for someone else's
+        question (``off_topic``), so the fallback still offers the nearest answers' questions."""
         if self.rescorer is not None:
             ranked = self.rescorer.rescore(text, ranked)
-        if about_elsewhere(self.index.canonical(text)):
+        if ranked and self.off_topic(text):
+            _LOGGER.debug("off-topic: %r", text)
             ranked = [replace(m, confidence=min(m.confidence, VETOED)) for m in ranked]
         return ranked
 

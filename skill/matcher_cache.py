@@ -62,10 +62,11 @@ def load_matcher(
 ) -> Matcher:
     """The skill's ``Matcher``: its index read from the cache or built and then cached, with the
     second opinions unless ``semantic`` is False: the semantic blend (``skill.semantic``, unless
-    its embedding package cannot be loaded) and the intent classifier's rescue
-    (``skill.classifier``) when it is cached, or trained now (about 30 s) with ``train``. The
-    set-up trains it (``neck-coach model build``); a session never waits for the training, and
-    never trains on a thread that the end of the program could cut off in native code."""
+    its embedding package cannot be loaded) and the intent classifier's rescue and off-topic
+    judgement (``skill.classifier``) when it is cached, or trained now (about 30 s) with
+    ``train``. The set-up trains it (``neck-coach model build``); a session never waits for the
+    training, and never trains on a thread that the end of the program could cut off in native
+    code."""
     folder = cache_dir or default_cache_dir()
     key = cache_key(data.intents)
     path = folder / f"matcher-{key}.pickle"
@@ -85,9 +86,9 @@ def load_matcher(
         classifier = train_classifier(data, index, classifier_path)
     if classifier is None:
         _LOGGER.info("the intent classifier is not trained yet: run `neck-coach model build`")
-    else:
-        rescorer = ClassifierRescorer(classifier, index, rescorer, frozenset(ROUTINE_ONLY))
-    return Matcher(data.intents, index, rescorer)
+        return Matcher(data.intents, index, rescorer)
+    rescorer = ClassifierRescorer(classifier, index, rescorer, frozenset(ROUTINE_ONLY))
+    return Matcher(data.intents, index, rescorer, off_topic_judge=classifier)
 
 
 def read_classifier(path: Path) -> IntentClassifier | None:

@@ -24,6 +24,7 @@ RESCUED = [
     ("ta very much that was useful", "thanks"),
     ("lovely thanks a lot", "thanks"),
 ]
+OFF = classifying.OFF_TOPIC
 # Near-domain and everyday questions that no answer of the skill fits.
 OFF_TOPIC = [
     "how do i know if i have covid",
@@ -114,32 +115,32 @@ def test_a_rescued_intent_takes_the_slot_value_the_classifier_read(matcher: Matc
     assert top.confidence == pytest.approx(THRESHOLD + classifying.RESCUED_LEAD)
 
 
-def test_an_answer_the_classifier_reads_as_off_topic_is_vetoed(matcher: Matcher) -> None:
-    off_topic = sure_of(classifying.OFF_TOPIC, "cold")
-    ranked = [IntentMatch("how_long", 0.8), IntentMatch("spasm_duration", 0.6)]
-    vetoed = ClassifierRescorer(off_topic, matcher.index).rescore(
-        "how long does a cold last", ranked
-    )
-    assert [(m.intent, m.confidence) for m in vetoed] == [
-        ("how_long", VETOED),
-        ("spasm_duration", VETOED),
-    ]
+def test_the_product_matcher_asks_the_classifier_what_is_off_topic(
+    matcher: Matcher, trained: IntentClassifier
+) -> None:
+    assert matcher.off_topic_judge is trained
+
+
+def test_a_question_the_judge_reads_as_off_topic_stays_under_the_threshold(
+    matcher: Matcher,
+) -> None:
+    judged = Matcher(matcher.intents, matcher.index, off_topic_judge=sure_of(OFF, "cold"))
+    assert judged.off_topic("how long does a cold last")
+    assert all(m.confidence <= VETOED for m in judged.rank("how long does a cold last"))
     assert VETOED < THRESHOLD
 
 
-def test_a_template_sentence_word_for_word_is_never_vetoed(matcher: Matcher) -> None:
-    off_topic = sure_of(classifying.OFF_TOPIC, "long")
-    ranked = [IntentMatch("how_long", EXACT)]
-    kept = ClassifierRescorer(off_topic, matcher.index).rescore("how long", ranked)
-    assert kept == ranked
+def test_a_template_sentence_word_for_word_is_never_off_topic(matcher: Matcher) -> None:
+    judged = Matcher(matcher.intents, matcher.index, off_topic_judge=sure_of(OFF, "long"))
+    assert not judged.off_topic("how long")
+    assert judged.rank("how long")[0].confidence == EXACT
 
 
-def test_the_veto_keeps_the_nearest_answers_for_the_fallback_to_offer(
+def test_off_topic_keeps_the_nearest_answers_for_the_fallback_to_offer(
     data: SkillData, matcher: Matcher
 ) -> None:
-    off_topic = sure_of(classifying.OFF_TOPIC, "cold")
-    vetoing = matcher.with_rescorer(ClassifierRescorer(off_topic, matcher.index))
-    response = DialogueManager(data, vetoing).handle("how long does a cold last")
+    judged = Matcher(matcher.intents, matcher.index, off_topic_judge=sure_of(OFF, "cold"))
+    response = DialogueManager(data, judged).handle("how long does a spasm last if i have a cold")
     assert response.kind is Kind.FALLBACK
     # The fallback offers the nearest question the skill can answer.
     assert "how long" in response.text.lower()

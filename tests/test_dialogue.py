@@ -574,6 +574,35 @@ def test_a_sign_in_the_recognizers_first_reading_stays_certain_whatever_reads_be
     assert response.text.startswith(caution)
 
 
+def test_a_likely_reading_about_elsewhere_keeps_off_topic_speech_off_topic(
+    dm: DialogueManager,
+) -> None:
+    """The language model pulls unclear speech toward the skill: "knees" heard as "neck"."""
+    spoken = Transcript(
+        "how do i strengthen my neck",
+        source="microphone",
+        alternatives=(
+            Hypothesis("how do i strengthen my neck", 0.6),
+            Hypothesis("how do i strengthen my knees", 0.3),
+            Hypothesis("how do i strengthen my necks", 0.1),
+        ),
+    )
+    response = dm.handle(spoken.text, heard=spoken)
+    assert response.kind == "fallback" and response.sources == ()
+
+
+def test_an_unlikely_reading_about_elsewhere_changes_nothing(dm: DialogueManager) -> None:
+    spoken = Transcript(
+        "what causes neck spasms",
+        source="microphone",
+        alternatives=(
+            Hypothesis("what causes neck spasms", 0.95),
+            Hypothesis("what causes knee spasms", 0.05),
+        ),
+    )
+    assert dm.handle(spoken.text, heard=spoken).intent == "spasm_causes"
+
+
 def test_in_a_routine_a_possible_sign_is_asked_and_yes_cautions(
     dm: DialogueManager, caution: str
 ) -> None:
