@@ -519,22 +519,25 @@ def test_the_bench_hybrid_stack_hears_what_make_recognizer_hears(
 
 
 def _recorded_run(folder: Path, set_name: str) -> Path:
-    """A run of one off-topic question whose first reading answers nothing and whose second,
-    unlikely reading is a question the skill knows."""
+    """A run of one off-topic question whose first reading is a question the skill knows and
+    whose second, likely reading is someone else's."""
     folder.mkdir()
     (folder / "results.json").write_text(json.dumps({"meta": {"set": set_name}}))
     heard = {
-        "text": "how much does a cat weigh",
-        "confidence": 0.9,
-        "alternatives": [["how much does a cat weigh", 0.9], ["what causes neck spasms", 0.1]],
-        "partials": ["how much"],
-        "correct": True,
-        "false_accept": False,  # as if an older dialogue had kept the first reading
+        "text": "how do i strength in my neck",
+        "confidence": 0.6,
+        "alternatives": [
+            ["how do i strength in my neck", 0.6],
+            ["how do i strengthen my knees", 0.4],
+        ],
+        "partials": ["how do i"],
+        "correct": False,
+        "false_accept": True,  # as if an older dialogue had answered the first reading
         "cautioned": False,
     }
     record = {
         "question": "q0",
-        "reference": "how much does a cat weigh",
+        "reference": "how do i strengthen my knees",
         "item_kind": "question",
         "expected": "fallback",
         "out_of_domain": True,
@@ -555,10 +558,10 @@ def test_rejudging_a_development_run_asks_todays_dialogue_again(
 
     assert rejudge.main([str(_recorded_run(tmp_path / "dev", "dev"))]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("off-topic"))
-    # Today's dialogue takes the lower reading it can answer (likely enough to have been said),
-    # so the verdict differs from the one recorded: it was asked again, not copied.
-    assert "run    0/1" in line
-    assert "now    1/1" in line
+    # Today's dialogue takes the likely reading that is someone else's question, so the verdict
+    # differs from the one recorded: it was asked again, not copied.
+    assert "run    1/1" in line
+    assert "now    0/1" in line
 
 
 def test_the_frozen_set_is_never_rejudged(
