@@ -228,6 +228,9 @@ class Matcher:
         canonical = self.index.canonical(text)
         if not canonical or self._spell(canonical) in self.index.table:
             return False
+        return self._someone_elses(canonical)
+
+    def _someone_elses(self, canonical: str) -> bool:
         if about_elsewhere(canonical):
             return True
         judge = self.off_topic_judge
@@ -235,10 +238,16 @@ class Matcher:
 
     def _judged(self, text: str, ranked: list[IntentMatch]) -> list[IntentMatch]:
         """The ranking after the second opinion, kept under the threshold for someone else's
-        question (``off_topic``), so the fallback still offers the nearest answers' questions."""
+        question (``off_topic``), so the fallback still offers the nearest answers' questions.
+        An exact sentence ranks at ``EXACT``: the ranking already says what ``off_topic`` would
+        spell the text again to find out."""
         if self.rescorer is not None:
             ranked = self.rescorer.rescore(text, ranked)
-        if ranked and self.off_topic(text):
+        if (
+            ranked
+            and ranked[0].confidence < EXACT
+            and self._someone_elses(self.index.canonical(text))
+        ):
             _LOGGER.debug("off-topic: %r", text)
             ranked = [replace(m, confidence=min(m.confidence, VETOED)) for m in ranked]
         return ranked
