@@ -9,6 +9,7 @@ caller can fall back to the keyboard.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -129,8 +130,8 @@ def has_microphone() -> tuple[bool, str]:
 class Microphone:
     """An input stream delivering 16 kHz 16-bit mono chunks of ``block_ms``.
 
-    Use as a context manager. While ``muted`` is set (the assistant is speaking), captured audio
-    is thrown away so the assistant does not hear itself.
+    Use as a context manager, or ``close()`` it. While ``muted`` is set (the assistant is
+    speaking), captured audio is thrown away so the assistant does not hear itself.
     """
 
     def __init__(
@@ -147,9 +148,11 @@ class Microphone:
         # While muted, audio goes here instead of to the utterance (barge-in listens there).
         self.while_muted: Callable[[AudioChunk], None] | None = None
         self.dropped_blocks = 0
-        self._queue: queue.Queue[tuple[bool, bytes]] = queue.Queue(
+        # None in the queue wakes a consumer waiting for audio when the microphone is closed.
+        self._queue: queue.Queue[tuple[bool, bytes] | None] = queue.Queue(
             maxsize=max(1, int(queue_seconds * 1000 / block_ms))
         )
+        self._closed = threading.Event()
         self._stream: Any = None
         self._stream_rate = rate
         self._converter = ChunkConverter()
@@ -176,6 +179,8 @@ class Microphone:
         """Open and start the stream (once); falls back to the device's own rate if needed."""
         if self._stream is not None:
             return
+        if self._closed.is_set():
+            raise AudioError("The microphone was closed; open a new one to listen again.")
         sd = _sounddevice()
         index = find_device(self.device)
         try:
@@ -200,7 +205,13 @@ class Microphone:
             ) from error
         self._stream = stream
 
-    def stop(self) -> None:
+    def close(self) -> None:
+        """Stop and close the stream for good; ``chunks`` ends instead of waiting for audio.
+
+        Safe from any thread and more than once. It returns once PortAudio has stopped calling
+        back, so no capture thread is left to run into the interpreter's shutdown.
+        """
+        self._closed.set()
         stream, self._stream = self._stream, None
         if stream is not None:
             try:
@@ -209,6 +220,14 @@ class Microphone:
             except Exception as error:
                 # Closing a stream whose device vanished can fail too; nothing is left to do.
                 _LOGGER.debug("closing the microphone stream failed: %s", error)
+        while True:
+            try:
+                self._queue.put_nowait(None)
+                return
+            except queue.Full:
+                # Audio nobody will read: make room for the wake-up.
+                with contextlib.suppress(queue.Empty):
+                    self._queue.get_nowait()
 
     def __enter__(self) -> Microphone:
         self.start()
@@ -220,20 +239,28 @@ class Microphone:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.stop()
+        self.close()
 
     def chunks(self, timeout: float = DEFAULT_TIMEOUT) -> Iterator[AudioChunk]:
-        """16 kHz mono chunks as they arrive; AudioError if none comes within ``timeout`` s."""
+        """16 kHz mono chunks as they arrive, until ``close``; AudioError if none comes within
+        ``timeout`` s while the microphone is open."""
+        if self._closed.is_set():
+            return
         self.start()
         while True:
             try:
-                muted, block = self._queue.get(timeout=timeout)
+                item = self._queue.get(timeout=timeout)
             except queue.Empty:
+                if self._closed.is_set():
+                    return
                 active = self._stream is not None and self._stream.active
                 reason = "stopped" if not active else f"sent no audio for {timeout:g} s"
                 raise AudioError(
                     f"The microphone {reason} (was it unplugged?). Reconnect it, or type instead."
                 ) from None
+            if item is None or self._closed.is_set():
+                return
+            muted, block = item
             chunk = self._converter.convert(AudioChunk(block, self._stream_rate, WIDTH, 1))
             if not chunk.audio:
                 continue

@@ -219,7 +219,7 @@ def _inner(folder: Path) -> int:
                 complete=matcher.is_whole_request,
             )
         finally:
-            mic.stop()
+            mic.close()
         ended = timed.last_at
         endpoint_ms = (timed.given - item["speech_end"]) * 1000
         response = DialogueManager(data, matcher).handle(heard.text, heard=heard)

@@ -225,6 +225,47 @@ def test_microphone_path_with_a_grammar_gives_the_exact_phrase(
     assert result["text"] == "start the morning routine"
 
 
+def test_closing_the_microphone_ends_a_listen_waiting_on_another_thread(
+    vosk_model: Any, speak: Speak, tmp_path: Path
+) -> None:
+    # After the file, capture goes on with its last (silent) period for ever: a second listen
+    # waits for speech that never comes, as the session's reading thread does after goodbye.
+    raw = capture_file(tmp_path, speak("repeat that please", "en-us+m7", 120))
+    result = run(
+        alsa_env(tmp_path, raw),
+        """
+        import threading
+        model = load_model()
+        mic = Microphone()
+        first = listen(mic, Recognizer(model), Endpointer(), wait_seconds=5)
+        second = []
+        reader = threading.Thread(
+            target=lambda: second.append(listen(mic, Recognizer(model), Endpointer())))
+        reader.start()
+        time.sleep(0.5)
+        waiting = reader.is_alive()
+        mic.close()
+        reader.join(timeout=5)
+        try:
+            mic.start()
+            reopened = None
+        except AudioError as error:
+            reopened = str(error)
+        mic.close()  # twice is harmless
+        print(json.dumps({
+            "first": first.text, "waiting": waiting, "ended": not reader.is_alive(),
+            "second": [t.text for t in second], "stream": mic._stream is not None,
+            "threads": threading.active_count(), "after": list(mic.chunks()),
+            "reopened": reopened,
+        }))
+        """,
+    )
+    assert result["first"] == "repeat that please"
+    assert result["waiting"] and result["ended"] and result["second"] == [""]
+    assert not result["stream"] and result["threads"] == 1 and result["after"] == []
+    assert "closed" in result["reopened"]
+
+
 def test_muted_microphone_drops_what_it_hears(
     vosk_model: Any, speak: Speak, tmp_path: Path
 ) -> None:

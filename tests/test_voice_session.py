@@ -4,13 +4,15 @@ player. ``neck-coach`` runs in a subprocess so PortAudio reads the test's ALSA c
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-from alsa import alsa_env
+from alsa import alsa_env, run_python
 from judging import caution_opening
 
 from audio.wavfile import load_wav
@@ -115,6 +117,58 @@ def test_a_missing_model_says_how_to_get_one_and_takes_the_keyboard(
     assert "neck-coach model download" in result.stderr or "make setup" in result.stderr
     assert "Causes of Neck Pain" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+# What the session's reading thread does after goodbye: wait in a listen for the next utterance.
+LISTEN_THEN_CLOSE = """
+import json, threading, time
+from skill.app.ears import MicrophoneListener
+from skill.app.mouth import SilentVoice
+from skill.app.recognition import load_recognition
+from skill.app.settings import ListeningSettings
+from skill.data import load_skill_data
+from skill.matcher_cache import load_matcher
+
+class Display:
+    prompt_for_typing = False
+    def state(self, text): pass
+    def partial(self, text): pass
+    def error(self, text): print(text)
+
+data = load_skill_data()
+matcher = load_matcher(data)
+recognition = load_recognition(ListeningSettings(strategy="open"), data, matcher, print)
+heard = []
+with MicrophoneListener.open(None, recognition, Display(), SilentVoice()) as listener:
+    def pump():
+        while (transcript := listener.listen()) is not None:
+            heard.append(transcript.text)
+        heard.append(None)
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 30
+    while not heard and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    waiting = reader.is_alive()
+    started = time.monotonic()
+listener.close()  # again, as a second Ctrl-C's clean-up might
+print(json.dumps({"heard": heard, "waiting": waiting, "ended": not reader.is_alive(),
+                  "threads": threading.active_count(), "seconds": time.monotonic() - started}))
+"""
+
+
+def test_closing_the_listener_ends_the_listen_in_progress_and_its_threads(
+    vosk_model: Any, speak: Any, tmp_path: Path
+) -> None:
+    # Recognition left running on a daemon thread when the interpreter shuts down can be cut off
+    # inside Vosk or PortAudio and abort the process; closing must finish it first.
+    raw = conversation(tmp_path, speak, [("goodbye", *US)])
+    out = run_python(textwrap.dedent(LISTEN_THEN_CLOSE), alsa_env(tmp_path, raw), timeout=120)
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["heard"] == ["goodbye", None]
+    assert result["waiting"] and result["ended"] and result["threads"] == 1
+    assert result["seconds"] < 5
 
 
 # -- warning signs by voice --------------------------------------------------------------------

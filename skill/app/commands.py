@@ -230,7 +230,10 @@ def _voice(settings: Settings, view: TerminalView, data: SkillData) -> int:
         view.note(f"Keyboard mode: {with_hint(error)}")
         session.run(KeyboardListener())
         return EXIT_OK
-    session.run(listener.with_keyboard_fallback(KeyboardListener()))
+    # Closed before the interpreter exits: recognition left running on the session's reading
+    # thread could still be inside Vosk or PortAudio when it shuts down.
+    with listener:
+        session.run(listener.with_keyboard_fallback(KeyboardListener()))
     return EXIT_OK
 
 

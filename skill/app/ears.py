@@ -10,9 +10,11 @@ falls back to the keyboard if the microphone goes away.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
 from audio.bargein import BARGE_IN_WORDS, BargeIn, BargeInHeard
@@ -44,6 +46,9 @@ class ListeningDisplay(Protocol):
 
     def error(self, text: str) -> None: ...
 
+
+# How long ``close`` waits for a listen in progress to finish what it was recognizing.
+CLOSE_WAIT_SECONDS = 5.0
 
 # Files at least this long show how far recognition has got.
 PROGRESS_FROM_SECONDS = 60.0
@@ -102,7 +107,8 @@ class MicrophoneListener:
 
     It has two modes: the conversation, with the full recognition strategy, and a running
     routine, with a small grammar of the routine controls so they are heard quickly and
-    reliably; in both, barge-in words cut the speech short.
+    reliably; in both, barge-in words cut the speech short. ``close`` (or leaving its ``with``
+    block) ends a listen in progress on another thread and closes the stream.
     """
 
     def __init__(
@@ -122,6 +128,12 @@ class MicrophoneListener:
         self._modes = modes
         self._mode = "conversation"
         self._fallback: KeyboardListener | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+        # Clear while a listen is recognizing from the microphone (native work in Vosk and
+        # PortAudio that must be over before the interpreter shuts down).
+        self._idle = threading.Event()
+        self._idle.set()
         # Half-duplex: while the mouth speaks, what the microphone hears only goes to the
         # barge-in listener, never into an utterance.
         mic.muted = voice.speaking
@@ -186,25 +198,68 @@ class MicrophoneListener:
     def listen(self) -> Transcript | None:
         from audio.microphone import listen
 
-        if self._mic is None:
+        with self._lock:
+            if self._closed:
+                return None
+            mic = self._mic
+            if mic is not None:
+                self._idle.clear()
+        if mic is None:
             return self._fallback.listen() if self._fallback is not None else None
-        if self._mode == "conversation":
-            self._display.state("Listening…")
-        recognizer = self._modes[self._mode].recognizer
+        transcript: Transcript | None = None
+        lost: AudioError | None = None
         try:
-            transcript: Transcript = listen(
-                self._mic,
-                recognizer,
+            if self._mode == "conversation":
+                self._display.state("Listening…")
+            transcript = listen(
+                mic,
+                self._modes[self._mode].recognizer,
                 self._endpointer,
                 on_partial=self._display.partial,
                 complete=self._complete,
             )
         except BargeInHeard as heard:
             self._voice.stop()
-            return Transcript(heard.word, source="microphone")
+            transcript = Transcript(heard.word, source="microphone")
         except AudioError as error:
-            self._display.error(f"{error} Carrying on with the keyboard.")
+            lost = error
+        finally:
+            self._idle.set()
+        if lost is not None:
+            return self._carry_on_typing(mic, lost)
+        # Closing cuts the utterance off: what was heard of it is nobody's question now.
+        return None if self._closed else transcript
+
+    def _carry_on_typing(self, mic: Microphone, error: AudioError) -> Transcript | None:
+        """The microphone went away: say so once and read the keyboard from now on."""
+        mic.close()
+        with self._lock:
             self._mic = None
-            self._display.prompt_for_typing = True
-            return self._fallback.listen() if self._fallback is not None else None
-        return transcript
+            if self._closed:
+                return None
+        self._display.error(f"{error} Carrying on with the keyboard.")
+        self._display.prompt_for_typing = True
+        return self._fallback.listen() if self._fallback is not None else None
+
+    def close(self) -> None:
+        """Stop listening for good: a listen in progress on another thread returns None once
+        it has finished recognizing (not when the keyboard fallback waits for a line, which
+        holds nothing), and the stream is closed. Safe to call more than once."""
+        with self._lock:
+            self._closed = True
+            mic = self._mic
+        if mic is not None:
+            mic.close()
+        if not self._idle.wait(CLOSE_WAIT_SECONDS):
+            _LOGGER.warning("recognition still running %.0f s after close", CLOSE_WAIT_SECONDS)
+
+    def __enter__(self) -> MicrophoneListener:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
