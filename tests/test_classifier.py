@@ -184,6 +184,29 @@ def test_routine_controls_are_never_rescued(matcher: Matcher) -> None:
     assert (unguarded[0].intent, unguarded[0].rescued) == ("next", True)
 
 
+@pytest.mark.parametrize(
+    ("heard", "command"),
+    [
+        # Spoken off-topic questions in 10 dB noise, as the domain recognizer heard them.
+        ("sounds like cholesterol", "yes"),
+        ("what's different yeah", "yes"),
+        ("what else is in my brain", "more"),
+        ("what the identify can say", "repeat"),
+    ],
+)
+def test_noise_shaped_like_a_conversation_command_is_not_taken_for_it(
+    matcher: Matcher, heard: str, command: str
+) -> None:
+    ranked = matcher.rank(heard)
+    assert ranked[0].intent != command or ranked[0].confidence < THRESHOLD
+    assert not any(m.rescued for m in ranked if m.intent == command)
+
+
+def test_help_and_thanks_in_other_words_are_still_rescued(matcher: Matcher) -> None:
+    assert matcher.rank("i'm a bit lost how does this work")[0].intent == "help"
+    assert matcher.rank("cheers for that mate")[0].intent == "thanks"
+
+
 def test_the_classifier_is_cached_and_a_damaged_file_is_retrained(
     data: SkillData, matcher: Matcher, trained: IntentClassifier, tmp_path: Path
 ) -> None:
