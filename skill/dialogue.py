@@ -232,9 +232,10 @@ class DialogueManager:
         best, best_score = text, -math.inf
         likely = [h for h in heard.alternatives if h.score >= MIN_READING_POSTERIOR]
         self.matcher.prepare(h.text for h in likely)
+        commands = FIRST_READING_ONLY if not in_routine and not self._waiting() else frozenset()
         for hypothesis in likely:
             ranked = self._rank(hypothesis.text, in_routine)
-            if not self._sure(ranked):
+            if not self._sure(ranked) or ranked[0].intent in commands:
                 continue
             score = ranked[0].confidence + READING_WEIGHT * math.log(hypothesis.score)
             if score > best_score:
@@ -242,6 +243,11 @@ class DialogueManager:
         if best != text:
             _LOGGER.debug("heard %r, read %r", text, best)
         return best
+
+    def _waiting(self) -> bool:
+        """Whether the last response asked something a yes, a no or a choice answers."""
+        state = self._state
+        return bool(state.pending_confirmation or state.pending_options or state.pending_routine)
 
     def _sure(self, ranked: list[IntentMatch]) -> bool:
         return bool(ranked) and ranked[0].confidence >= self.thresholds.answer
@@ -254,6 +260,15 @@ class DialogueManager:
 # confidence, and the posterior below which a reading is too unlikely to take (development set).
 READING_WEIGHT = 0.1
 MIN_READING_POSTERIOR = 0.02
+# Commands taken from the recognizer's first reading only, unless the conversation waits for a
+# reply: each settles what was asked (yes, no) or ends or resets the conversation (goodbye, start
+# over), and in a weaker reading of a longer, garbled utterance one is noise far more often than
+# a command (development runs in 10 dB noise: "you sound like" taken for yes in a question about
+# a song, and a goodbye found in a question about the kitchen lights; no spoken command needed
+# it).
+FIRST_READING_ONLY: frozenset[str] = frozenset(
+    {Action.YES, Action.NO, Action.GOODBYE, Action.START_OVER}
+)
 # A reading this likely that is someone else's question makes the utterance off-topic (development
 # runs in babble and pink noise at 10 dB: in-domain utterances almost never have one).
 OFF_TOPIC_READING = 0.1

@@ -36,23 +36,14 @@ from .data import SkillData
 from .index import SentenceIndex, build_index
 from .intents import IntentSet
 from .matcher import Matcher, Rescorer
-from .vocabulary import ROUTINE_ONLY, Action, Control
+from .vocabulary import COMMANDS, ROUTINE_ONLY
 
-# Intents the classifier never rescues: a routine's controls, and the conversation's own short
-# commands that act on it (confirm, refuse, end it, start over, say again, go on). The templates
-# know these word for word; a rescue only ever came from noise that took their shape ("what's
-# different yeah" for yes, "what else is in my brain" for more: spoken off-topic questions of the
-# development runs in 10 dB noise). Help and thanks stay rescued: their paraphrases are real
-# ("i'm a bit lost how does this work") and a wrong one does nothing.
-NEVER_RESCUED: frozenset[str] = ROUTINE_ONLY | {
-    Action.YES,
-    Action.NO,
-    Action.GOODBYE,
-    Action.START_OVER,
-    Action.GREET,
-    Action.MORE,
-    Control.REPEAT,
-}
+# Intents the classifier never rescues: a routine's controls, and the conversation's commands.
+# The templates know these word for word; a rescue only ever came from noise that took their
+# shape ("what's different yeah" for yes, "what else is in my brain" for more: spoken off-topic
+# questions of the development runs in 10 dB noise). Help and thanks stay rescued: their
+# paraphrases are real ("i'm a bit lost how does this work") and a wrong one does nothing.
+NEVER_RESCUED: frozenset[str] = ROUTINE_ONLY | COMMANDS
 
 _LOGGER = logging.getLogger(__name__)
 

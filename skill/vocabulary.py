@@ -45,3 +45,16 @@ ACTIONS: frozenset[str] = frozenset(Action) | frozenset(Control)
 # The controls that only mean something while a routine runs ("stop" and "repeat" also mean
 # "stop talking" and "say that again" outside one).
 ROUTINE_ONLY: frozenset[Control] = frozenset(Control) - {Control.STOP, Control.REPEAT}
+# The conversation's own commands: each acts on the conversation (confirms, refuses, ends it,
+# starts over, says the last answer again or goes on with it) and is said in a few set words.
+COMMANDS: frozenset[str] = frozenset(
+    {
+        Action.YES,
+        Action.NO,
+        Action.GOODBYE,
+        Action.START_OVER,
+        Action.GREET,
+        Action.MORE,
+        Control.REPEAT,
+    }
+)

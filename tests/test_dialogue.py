@@ -581,6 +581,25 @@ def test_an_unlikely_reading_about_elsewhere_changes_nothing(dm: DialogueManager
     assert dm.handle(spoken.text, heard=spoken).intent == "spasm_causes"
 
 
+def test_goodbye_in_a_weaker_reading_ends_nothing_when_no_reply_is_awaited(
+    dm: DialogueManager,
+) -> None:
+    """Noise in a question about the lights read, among others, as a farewell."""
+    spoken = heard(("and like some", 0.6), ("goodbye for now", 0.2), ("like some", 0.2))
+    response = dm.handle(spoken.text, heard=spoken)
+    assert response.intent != "goodbye" and not response.end_session
+
+
+def test_yes_in_a_weaker_reading_answers_the_question_that_waits_for_it(
+    dm: DialogueManager, caution: str
+) -> None:
+    asked = dm.handle("my fingers are num")
+    assert asked.kind == "confirm"
+    spoken = heard(("and like some", 0.6), ("yes", 0.3), ("like some", 0.1))
+    agreed = dm.handle(spoken.text, heard=spoken)
+    assert agreed.kind == "caution" and agreed.text.startswith(caution)
+
+
 def test_in_a_routine_a_possible_sign_is_asked_and_yes_cautions(
     dm: DialogueManager, caution: str
 ) -> None:
