@@ -39,9 +39,9 @@ from .matcher import Matcher, Rescorer
 from .vocabulary import COMMANDS, ROUTINE_ONLY
 
 # Intents the classifier never rescues: a routine's controls, and the conversation's commands.
-# The templates know these word for word; a rescue only ever came from noise that took their
-# shape ("what's different yeah" for yes, "what else is in my brain" for more: spoken off-topic
-# questions of the development runs in 10 dB noise). Help and thanks stay rescued: their
+# The templates know these word for word: no command of the development sets needed a rescue,
+# typed or spoken, while in 10 dB noise off-topic questions were rescued into them ("what's
+# different yeah" for yes, "what else is in my brain" for more). Help and thanks stay rescued: their
 # paraphrases are real ("i'm a bit lost how does this work") and a wrong one does nothing.
 NEVER_RESCUED: frozenset[str] = ROUTINE_ONLY | COMMANDS
 

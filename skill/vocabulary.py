@@ -46,7 +46,7 @@ ACTIONS: frozenset[str] = frozenset(Action) | frozenset(Control)
 # "stop talking" and "say that again" outside one).
 ROUTINE_ONLY: frozenset[Control] = frozenset(Control) - {Control.STOP, Control.REPEAT}
 # The conversation's own commands: each acts on the conversation (confirms, refuses, ends it,
-# starts over, says the last answer again or goes on with it) and is said in a few set words.
+# starts it over, greets, says the last answer again or goes on with it) in a few set words.
 COMMANDS: frozenset[str] = frozenset(
     {
         Action.YES,
