@@ -121,7 +121,7 @@ def test_a_missing_model_says_how_to_get_one_and_takes_the_keyboard(
 
 # What the session's reading thread does after goodbye: wait in a listen for the next utterance.
 LISTEN_THEN_CLOSE = """
-import json, threading, time
+import contextlib, json, threading, time
 from skill.app.ears import MicrophoneListener
 from skill.app.mouth import SilentVoice
 from skill.app.recognition import load_recognition
@@ -139,7 +139,9 @@ data = load_skill_data()
 matcher = load_matcher(data)
 recognition = load_recognition(ListeningSettings(strategy="open"), data, matcher, print)
 heard = []
-with MicrophoneListener.open(None, recognition, Display(), SilentVoice()) as listener:
+with contextlib.closing(
+    MicrophoneListener.open(None, recognition, Display(), SilentVoice())
+) as listener:
     def pump():
         while (transcript := listener.listen()) is not None:
             heard.append(transcript.text)

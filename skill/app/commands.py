@@ -8,6 +8,7 @@ for everything else, and the terminal view; it returns the exit code. Errors pro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -232,7 +233,7 @@ def _voice(settings: Settings, view: TerminalView, data: SkillData) -> int:
         return EXIT_OK
     # Closed before the interpreter exits: recognition left running on the session's reading
     # thread could still be inside Vosk or PortAudio when it shuts down.
-    with listener:
+    with contextlib.closing(listener):
         session.run(listener.with_keyboard_fallback(KeyboardListener()))
     return EXIT_OK
 

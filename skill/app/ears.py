@@ -14,7 +14,6 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
 from audio.bargein import BARGE_IN_WORDS, BargeIn, BargeInHeard
@@ -107,8 +106,8 @@ class MicrophoneListener:
 
     It has two modes: the conversation, with the full recognition strategy, and a running
     routine, with a small grammar of the routine controls so they are heard quickly and
-    reliably; in both, barge-in words cut the speech short. ``close`` (or leaving its ``with``
-    block) ends a listen in progress on another thread and closes the stream.
+    reliably; in both, barge-in words cut the speech short. ``close`` ends a listen in progress
+    on another thread and closes the stream.
     """
 
     def __init__(
@@ -252,14 +251,3 @@ class MicrophoneListener:
             mic.close()
         if not self._idle.wait(CLOSE_WAIT_SECONDS):
             _LOGGER.warning("recognition still running %.0f s after close", CLOSE_WAIT_SECONDS)
-
-    def __enter__(self) -> MicrophoneListener:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
