@@ -1,8 +1,8 @@
 """Development measure of the red-flag check by voice: ``python -m bench.red_flags_dev``.
 
-Development data only: ``bench/sets/dev_red_flags.yaml`` to ``dev6_red_flags.yaml`` (red flags and
+Development data only: ``bench/sets/dev_red_flags.yaml`` to ``dev7_red_flags.yaml`` (red flags and
 near-miss controls) and the ordinary in-domain questions of ``bench/sets/dev_questions.yaml`` to
-``dev6_questions.yaml`` (for false cautions); typed, also their red-flag questions and the intent
+``dev7_questions.yaml`` (for false cautions); typed, also their red-flag questions and the intent
 paraphrases of ``tests/data/paraphrases.yaml``.
 The held-out ``test_*`` sets are never read here. Typed, the report gives recall per sign and false
 cautions per kind of control, for the red-flag files together and for each.
@@ -48,7 +48,7 @@ from .noise import RATE, Samples
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "bench" / "sets"
-DEV_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
+DEV_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7")
 RED_FLAG_SETS = tuple(SETS / f"{name}_red_flags.yaml" for name in DEV_SETS)
 QUESTION_SETS = tuple(SETS / f"{name}_questions.yaml" for name in DEV_SETS)
 PARAPHRASES = ROOT / "tests" / "data" / "paraphrases.yaml"

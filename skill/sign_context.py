@@ -72,9 +72,20 @@ _CANNOT = _words("cant cannot couldnt unable")
 _COMPARISON = _words("this that so such as")
 
 
+# What someone is told to watch for has not happened: "she told me to watch out for weakness in
+# my arm", "keep an eye out for any fever".
+_WATCH_FOR = re.compile(
+    r"\b(?:watch|look|keep an eye|keep your eyes|be on the lookout|on the lookout|be alert|"
+    r"keep alert|be wary) (?:out )?(?:for|of)(?: any| a| an| the| signs? of| things like)* $"
+)
+
+
 def negated(text: str, start: int) -> bool:
     """Whether a negation right before ``start`` denies what follows: nothing but words that
-    carry a denial over ("have", "any", "been in") may stand between them."""
+    carry a denial over ("have", "any", "been in") may stand between them, or the sign is only
+    something to watch for."""
+    if _WATCH_FOR.search(text[:start]):
+        return True
     before = text[:start].split()
     reach = 0  # words crossed so far, the small ones not counted
     for index in range(len(before) - 1, -1, -1):
@@ -118,9 +129,20 @@ _NO_AFTER = re.compile(
 )
 
 
+# A temperature taken and found normal: "i checked my temperature and it's normal".
+_TEMPERATURE = re.compile(r"\b(?:temperature|temp|thermometer)\b")
+_READ_NORMAL = re.compile(
+    r"^ (?:and|but) (?:its|it is|it was|thats|that is|it came back|it reads|it read|it says|it "
+    r"said|it shows|it showed) (?:totally |completely |perfectly |absolutely |quite |all |just )?"
+    r"(?:normal|fine|ok|okay|alright|all right|grand|bang on normal)\b"
+)
+
+
 def denied(text: str, start: int, end: int) -> bool:
     """Whether the sign matched at ``text[start:end]`` is denied, before, inside or after."""
     if negated(text, start) or _NO_AFTER.match(text[end:]):
+        return True
+    if _TEMPERATURE.search(text, start, end) and _READ_NORMAL.match(text[end:]):
         return True
     return any(
         negated(text, word.start())
@@ -144,6 +166,10 @@ _FIRST_PERSON = re.compile(
     # What has been happening is told, not asked: "how long will this last, it's been getting
     # worse every day".
     r"|\b(?:its|it has|this has|thats|that has) (?:been|gotten)\b"
+    # When it happened: "is it whiplash if my neck hurts after being rear ended yesterday".
+    r"|\b(?:yesterday|last night|this morning|earlier today|at the weekend|last weekend|"
+    r"(?:a|one|two|three|four|five|six|a few|couple of) (?:\w+ )?(?:days|weeks|hours) ago|"
+    r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
     # What happened, told with the "i" left out: "got rear ended and my neck is sore".
     r"|^(?:got|had|took|fell|came|went|hit|banged|slipped|tripped|crashed|been)\b"
     r"|\bmy\b(?! (?:\w+ )?(?:neck|necks|spasm|spasms|pain|posture|doctor|gp|muscles?|"
@@ -169,10 +195,25 @@ _SUPPOSING = re.compile(
     r"neck pain|neck ache))?$"
 )
 # A short condition before the question supposes as well: "if i had a fall should i see a
-# doctor", "say my arm went numb would that be serious".
+# doctor", "say my arm went numb would that be serious"; with "ever" it supposes however long
+# it is ("if i ever got pins and needles in my arm would that be a reason to see someone").
 _SUPPOSING_FIRST = re.compile(
-    r"^(?:if|in case|suppose|supposing|say|what if)\b(?: \w+){1,5}? "
+    r"^(?:(?:if|in case|suppose|supposing|say|what if)\b(?: \w+){1,5}?"
+    r"|(?:if|in case|what if) (?:\w+ ){1,3}ever(?: \w+){1,9}?) "
     r"(?=(?:should|would|do|does|is|will|can|could|must) (?:i|it|that|you|we|this)\b)"
+)
+# Words before a question that make it one about the future or out of interest: "just so i
+# know for the future what should i do if my arm ever goes weak".
+_PREAMBLE = re.compile(
+    r"^(?:(?:(?:just )?so i know|just wondering|(?:just )?out of (?:interest|curiosity)|"
+    r"hypothetically|for (?:future reference|the future)|in (?:the )?future|"
+    r"(?:im|i am|i was|i was just|im just) (?:curious|wondering)|just|and|but|so|okay|ok) )+"
+)
+# A question someone else asked, told by the speaker: "my teenager asked me why a fall can be so
+# dangerous for your neck" asks about a fall. What follows is judged as a question.
+_ASKED = re.compile(
+    r"^.*?\b(?:asked|asks|asking|wondered|wonders|wanted to know|wants to know) (?:me |us |him "
+    r"|her )?(?=(?:why|what|how|whether) )"
 )
 
 # What a sign means, how much it matters or what it causes: a question about it, even when the
@@ -194,7 +235,7 @@ _ANAPHORA = re.compile(
 def is_about(text: str) -> bool:
     """Whether ``text`` (normalized) asks about warning signs rather than reporting one: a
     question, or words about what a sign means, with nothing tying a sign to the speaker."""
-    supposed = _SUPPOSING_FIRST.sub("", text)
+    supposed = _SUPPOSING_FIRST.sub("", _ASKED.sub("", _PREAMBLE.sub("", text)))
     question = _QUESTION_START.search(supposed) is not None
     speaker = _ASKING.sub(" ", supposed)
     if question:

@@ -39,7 +39,9 @@ INJURY = (
         Sign.INJURY,
         re.compile(
             r"\baccidents?\b|\bcrash\w*\b|\bcollision\b|\bcollided\b|\bwhiplash\b|\bconcuss\w*\b"
-            r"|\binjur\w*\b|\bwreck\w*\b|\bpile up\b|\bfender bender\b"
+            # "my neck is wrecked" is worn out: a wreck is a crash as a noun, or done to a vehicle.
+            rf"|\binjur\w*\b|\bwrecks?\b|\bwreckage\b|\bwrecked (?:\w+ )?{_VEHICLE}\b"
+            r"|\bpile up\b|\bfender bender\b"
             r"|\b(?:neck|head|spinal|physical) trauma\b|\btrauma to\b"
         ),
         True,
@@ -126,7 +128,9 @@ INJURY = (
             r"|\b(?:slipped|slipping|tripped|tripping|stumbled|skidded|wiped out|went flying|"
             r"went over|toppled)\b(?! (?:a |my )?dis[ck])"
             rf"|\bwent down (?:hard|badly|heavily)\b|\blanded (?:\w+ )?on (?:my|his|her) "
-            rf"{_HEAD}\b|\blanded (?:badly|awkwardly|hard|heavily)\b"
+            rf"{_HEAD}\b|\b(?:landed|came down|come down|coming down) (?:\w+ )?"
+            r"(?:badly|awkwardly|hard|"
+            r"heavily|wrong|funny|on my head|on my neck)\b"
             r"|\b(?:bad|awkward|hard|heavy|nasty) landing\b|\bheaded (?:the|a) (?:\w+ )?\w*ball\b"
             r"|\bcracked (?:my|his|her) (?:head|skull)\b"
             rf"|\b{_BLOW} (?:\w+ )?(?:in|on) (?:the|my|his|her) (?:head|skull|face|neck)\b"
@@ -181,7 +185,7 @@ SEVERE_PAIN = (
             r"|more than anything)\b"
             r"|\bkilling me\b|\bin (?:so much|such) pain\b|\bso much pain\b"
             r"|\b(?:so|too|really really|incredibly|unbelievably|extremely|insanely) painful\b"
-            r"|\b(?:so|too) (?:bad|sore) (?:that )?(?:i|it)\b|\bits so bad\b"
+            r"|\b(?:so|too) (?:bad|sore) (?:that )?(?:i|it|its|im)\b|\bits so bad\b"
             r"|\b(?:screaming|scream|screamed|crying|cry|cried|sobbing|in tears|tears)\b"
             # Pain likened to a blade: "like a knife stabbing into my neck".
             r"|\blike (?:\w+ ){0,3}(?:knife|knives|dagger|blade|stabb\w*)\b"
@@ -195,6 +199,8 @@ SEVERE_PAIN = (
             r"|\b(?:nine|ten|eight|9|10|8) out of (?:ten|10)\b"
             r"|\bscale of (?:one|1|zero|0) to (?:ten|10)\b"
             r"|\bits (?:a|an) (?:nine|ten|9|10|eleven)\b"
+            # A score that has climbed: "it was a two out of ten on monday and it's an eight now".
+            r"|\bout of (?:ten|10) (?:\w+ ){0,8}(?:an eight|a nine|a ten|an 8|a 9|a 10)\b"
         ),
     ),
     # What the pain stops you doing.
@@ -213,7 +219,8 @@ SEVERE_PAIN = (
             r"|\b(?:cant|cannot|can not|couldnt|unable to) (?:turn|move|look|bend|lift) "
             r"(?:\w+ ){0,4}(?:at all|whatsoever|an inch|even a little|in any direction|without "
             r"(?:screaming|crying|tears|agony|wincing))\b"
-            r"|\b(?:kept|keeps|keep|keeping) me (?:up|awake)\b|\b(?:woke|wakes|waking) me (?:up)?\b"
+            r"|\b(?:kept|keeps|keep|keeping) me (?:up|awake)\b"
+            r"|\b(?:woke|wakes|waking|woken|wakened|waken) me (?:up)?\b"
             r"|\bstuck in bed\b|\bbed ?(?:bound|ridden)\b"
             r"|\b(?:call|calls|called|calling|phone|phoned|ring|rang) in sick\b"
             r"|(?<!knocked )\boff work\b"
@@ -246,21 +253,51 @@ SEVERE_PAIN = (
             r"touching|touch it|touched|making a dent|make a dent|taking the edge off|"
             r"letting up|let up|going away|go away|gone away|stop|goes away)\b"
             r"|\bno (?:improvement|change|relief|let up|better)\b"
-            rf"|\b(?:for|over|about|nearly|almost|been) (?:a month|months|{NUMBER} months|"
-            rf"a year|years|ages)\b"
-            r"|\bconstant\w*\b|\bnon ?stop\b|\bpersist\w*\b|\brelentless\b|\bnever ending\b"
+            # Pain that has lasted: "it's been sore for months" (not "looking at my phone for
+            # ages", nor pain "on and off for years", which comes and goes).
+            rf"|\b(?:pain|pains|ache|aching|achy|hurt|hurts|hurting|sore|soreness|stiff|stiffness|"
+            rf"spasms?|it|this|its|been|had|going on|there|lasted|lasting|neck|necks|like this|"
+            rf"like that) "
+            rf"(?:now )?"
+            rf"(?:for|over|about|nearly|almost) (?:well |way |just |about |nearly |almost |over |"
+            rf"more than |the best part of )*(?:a month|months|{NUMBER} months|a year|years|ages)\b"
+            rf"|\b(?:for|over) (?:a month|months|{NUMBER} months|a year|years|ages) (?:now )?"
+            rf"(?:my |the |this )?(?:neck|pain|ache|it|its)\b"
+            # Constant pain, not a constant habit ("constantly turning my head").
+            r"|\bconstant(?! (?:\w+ing|use|movement|movements|looking|typing)\b)\b"
+            r"|\bconstantly (?:\w+ )?(?:hurts?|hurting|aching|aches|in pain|sore|painful|throbbing|"
+            r"there|on|stiff|tight)\b"
+            r"|\b(?:hurts?|hurting|aching|aches|throbbing|there) constantly\b"
+            r"|\bnon ?stop\b|\bpersist\w*\b|\brelentless\b|\bnever ending\b"
             r"|\b(?:still|as) (?:as )?(?:painful|bad|sore) as\b|\bweeks later\b"
             r"|\bagain and again\b|\bmore (?:and more|every day|each day|by the day)\b"
             # Building day by day: "the pain's ramping up each day instead of easing".
             r"|\b(?:ramping|building|creeping|ratcheting|cranking|flaring|stepping) up (?:\w+ )?"
             r"(?:each|every|by the|day by) (?:day|night|hour)\b|\bescalat\w*\b|\bintensif\w*\b"
             r"|\binstead of (?:easing|getting better|settling|improving|going away|calming)\b"
+            r"|\b(?:increas\w*|growing|spreading|mounting|rising|worsening) (?:\w+ )?(?:day by day|"
+            r"by the day|every day|each day|daily|by the hour)\b"
+            r"|\bspread\w* (?:\w+ ){0,3}(?:further|wider|more)\b"
+            r"|\b(?:each|every) day (?:the |my )?(?:pain|ache|it|spasm|stiffness|neck) "
+            r"(?:\w+ ){0,8}"
+            r"(?:more|worse|further|stronger|sharper)\b"
+            # Painkillers that do nothing: "i took the strongest painkillers and they didn't even
+            # touch it".
+            r"|\b(?:painkillers?|pain killers?|pills?|tablets?|meds|medicines?|medication|"
+            r"ibuprofen|paracetamol|tylenol|advil|codeine|naproxen|aspirin|nurofen) (?:\w+ ){0,8}"
+            r"(?:didnt|dont|doesnt|arent|werent|wont|not|never) "
+            r"(?:even |really |seem to |do |done )?"
+            r"(?:touch|touched|touching|work|working|worked|help|helping|helped|do anything|"
+            r"doing anything|done anything|make a dent|take the edge off)\b"
             r"|\b(?:pain|ache|aching|it|its|throbbing|soreness) (?:\w+ )?(?:keeps getting|"
             r"is getting|getting|gets|growing|grows) (?:\w+ )?(?:stronger|more intense|"
             r"more painful|sharper|more severe)\b"
             r"|\bnever (?:had|felt|been in|known) (?:\w+ ){0,2}(?:this|so|such) (?:bad|painful|"
             r"severe|intense|much pain|sore)\b"
             r"|\bnever (?:had|felt) (?:pain|anything) like (?:this|it)\b"
+            r"|\blike nothing (?:ive|i have|i had|id|i|weve) (?:ever )?"
+            r"(?:felt|had|known|experienced|"
+            r"been through)\b"
             rf"|\b{NUMBER} weeks (?:of (?:pain|agony|this)|straight|solid|on end)\b"
         ),
     ),

@@ -41,7 +41,8 @@ _NEAR = frozenset(
 )
 _ENDINGS = frozenset({"S", "Z"})
 # Words near a target that people say far more often for themselves.
-NEVER_RESPELLED = _words("false falls wick were none nun trash wheat witness")
+# "where's" is near "worse" ("where's this information from" is no worsening pain).
+NEVER_RESPELLED = _words("false falls wick were none nun trash wheat witness wheres")
 
 
 # Words a recognizer writes for others that sound too close to tell by distance: the final t of

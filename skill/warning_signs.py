@@ -184,8 +184,14 @@ _NUMBNESS = (
             rf"|\b{LIMB} {gap(6)}(?:cotton wool|needles)\b"
             rf"|\b{LIMB} {gap(3)}(?:feel|feels|feeling|felt|gone|went|is|are|go|goes|going) "
             r"(?:all |sort of |kind of |kinda |a bit |a little |really |quite )?"
-            r"(?:dead|asleep|dull|wooden|rubbery|fuzzy|funny|weird)\b"
+            r"(?:dead|asleep|dull|wooden|rubbery|fuzzy|funny|weird|thick)\b"
             rf"|\b{LIMB} {gap(4)}(?:asleep|to sleep)\b"
+            # A hand that feels like someone else's: "my fingers feel like they belong to someone
+            # else".
+            rf"|\b{LIMB} {gap(4)}(?:belong|belongs|belonged|belonging) to (?:someone|somebody) "
+            r"else\b|\b(?:someone|somebody) elses (?:\w+ )?{LIMB}\b"
+            # What the fingers touch is not felt: "i can't feel the buttons on the remote".
+            rf"|\b{CANT} {gap(1)}feel (?:the |my |a |any |what )?(?:\w+ )?{_OBJECT}\b"
             # "half my hand feels like it's been given a local anaesthetic".
             rf"|\b{LIMB} {gap(8)}(?:anaesthetic|anesthetic|novocaine|at the dentist)\b"
         ),
@@ -232,6 +238,8 @@ _FEVER = (
             # Hot to the touch: "my forehead's really hot", "my skin is burning up".
             r"|\b(?:forehead|foreheads|skin|skins|body|bodys) (?:\w+ ){0,2}(?:hot|burning up|"
             r"boiling|roasting|on fire|clammy)\b"
+            r"|\bhot to (?:the )?touch\b"
+            r"|\b(?:hot|burning|boiling|roasting) (?:forehead|brow|skin)\b"
         ),
     ),
     Pattern(

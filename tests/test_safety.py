@@ -175,6 +175,23 @@ MORE_WORDINGS = [
     (Sign.INJURY, "we banged heads going for the ball"),
     (Sign.SEVERE_PAIN, "it's like someone's sticking a knife in my neck"),
     (Sign.SEVERE_PAIN, "i had to ring in sick again because of my neck"),
+    # The seventh development set's families, in words of these tests.
+    (Sign.NUMBNESS, "my thumb feels like it belongs to somebody else"),
+    (Sign.NUMBNESS, "i can't feel the keys when i type"),
+    (Sign.NUMBNESS, "the tips of my fingers have gone all thick"),
+    (Sign.FEVER, "he's hot to the touch and his neck is stiff"),
+    (Sign.FEVER, "stiff neck and a hot forehead"),
+    (Sign.INJURY, "i came down badly off the climbing wall"),
+    (Sign.INJURY, "someone wrecked my car with me in it"),
+    (Sign.SEVERE_PAIN, "on sunday it was a three out of ten and today it's a nine"),
+    (Sign.SEVERE_PAIN, "every day the ache reaches a little further and bites a little harder"),
+    (Sign.SEVERE_PAIN, "the pain is spreading further down my back"),
+    (Sign.SEVERE_PAIN, "the soreness keeps increasing day by day"),
+    (Sign.SEVERE_PAIN, "i've taken ibuprofen and codeine and they don't even touch it"),
+    (Sign.SEVERE_PAIN, "the ache is like nothing i've ever had"),
+    (Sign.SEVERE_PAIN, "the stiffness has been there for well over a year"),
+    (Sign.SEVERE_PAIN, "it hurts constantly"),
+    (Sign.SEVERE_PAIN, "the spasm has woken me up every night this week"),
 ]
 
 
@@ -198,6 +215,8 @@ DENIALS = [
     "i wasn't hurt in any crash it's just tension",
     "i'm not running a temperature",
     "no chills or sweats",
+    "i took my temperature and it was perfectly normal",
+    "my doctor said to keep an eye out for any numbness",
 ]
 
 
@@ -215,6 +234,9 @@ ABOUT = [
     "should tingling in the fingers worry me",
     # The recognizer lost "is": still a question about the sign.
     "his fever a warning sign",
+    "if i ever had tingling all the way down to my fingertips would that matter",
+    "out of interest what happens if my hand goes weak",
+    "my daughter asked me why a fever with a stiff neck is so serious",
 ]
 
 
@@ -243,6 +265,10 @@ ORDINARY = [
     # The article lists trouble focusing among an ordinary spasm's effects.
     "i can't concentrate at work because of my neck",
     "i can't sleep on my side",
+    "my shoulders are wrecked after moving house",
+    "i'm constantly looking over my shoulder when i reverse the car",
+    "my neck has hurt on and off for years",
+    "i've been gaming for ages and now my neck is stiff",
 ]
 
 
@@ -258,6 +284,7 @@ REPORTS_WITH_QUESTIONS = [
     "what causes neck spasms, my arm is numb",
     "does a numb hand mean anything, mine is numb",
     "how long will this go on for, it's been getting worse all week",
+    "is this whiplash if i got shunted at the lights on friday",
 ]
 
 
@@ -373,7 +400,9 @@ def test_a_word_that_sounds_like_a_sign_word_is_respelled(heard: str, meant: str
     assert SoundAlike(SOUND_TARGETS).target_for(heard) == meant
 
 
-@pytest.mark.parametrize("word", ["feel", "full", "were", "none", "walk", "pains", "false"])
+@pytest.mark.parametrize(
+    "word", ["feel", "full", "were", "none", "walk", "pains", "false", "wheres"]
+)
 def test_common_words_near_a_sign_word_are_left_alone(word: str) -> None:
     assert SoundAlike(SOUND_TARGETS).target_for(word) is None
 
