@@ -1,4 +1,4 @@
-"""Typed understanding of question sets: ``python -m bench.typed dev dev2 dev3 dev4 dev5 dev6``.
+"""Typed understanding of question sets: ``python -m bench.typed dev dev2 ... dev7``.
 
 Each question's text goes through the dialogue as the benchmark's "typed text" column scores it
 (right intent and slots; off-topic questions get no answer; routine controls are asked during a

@@ -28,8 +28,8 @@ from .matcher_cache import load_matcher
 from .replies import Replies
 from .response import Kind, Response
 from .safety import check, signs_in
-from .text import has_content
-from .vocabulary import ROUTINE_ONLY, Action, Control
+from .text import TOPIC_WORDS, has_content, normalize, question_tails
+from .vocabulary import ACTIONS, ROUTINE_ONLY, Action, Control
 from .warning_signs import Sign
 
 _LOGGER = logging.getLogger(__name__)
@@ -177,11 +177,48 @@ class DialogueManager:
             controls = self.matcher.rank(transcript, allowed=set(IN_ROUTINE_INTENTS))
             if controls and controls[0].confidence >= self.thresholds.answer:
                 return controls
-        ranked = self.matcher.rank(transcript)
+        ranked = self._ranked(transcript, in_routine)
+        if self._sure(ranked) and not self._torn(ranked):
+            return ranked
+        return self._after_story(transcript, in_routine, ranked)
+
+    def _ranked(self, text: str, in_routine: bool) -> list[IntentMatch]:
+        ranked = self.matcher.rank(text)
         if not in_routine:
             # Routine controls mean nothing outside a routine: never offer them as a reading.
             ranked = [m for m in ranked if m.intent not in ROUTINE_ONLY or m is ranked[0]]
         return ranked
+
+    def _after_story(
+        self, transcript: str, in_routine: bool, ranked: list[IntentMatch]
+    ) -> list[IntentMatch]:
+        """The ranking of the question a story ends with, when it reads more surely than the
+        whole: "i've had three spasms since christmas and i'm sick of it, what can i do so it
+        doesn't keep coming back". Only a story about the neck, and not someone else's question:
+        the question's own words ("what could be behind it") say nothing of whose it is."""
+        tails = question_tails(normalize(transcript))
+        if not tails or not TOPIC_WORDS & set(self.matcher.canonical(transcript).split()):
+            return ranked
+        if self.matcher.off_topic(transcript):
+            return ranked
+        best = ranked[0].confidence if ranked else 0.0
+        for tail in tails:
+            other = self._ranked(tail, in_routine)
+            if (
+                self._sure(other)
+                and not self._torn(other)
+                and other[0].confidence > best
+                and self._answers_alone(other[0])
+            ):
+                ranked, best = other, other[0].confidence
+        return ranked
+
+    @staticmethod
+    def _answers_alone(match: IntentMatch) -> bool:
+        """Whether a question cut from the end of a story may be answered as it reads: one of
+        the article's answers with no slot ("what could be behind it" knows no cause), and
+        neither a command ("what causes that" is no "more") nor a second opinion's rescue."""
+        return match.intent not in ACTIONS and not match.slots and not match.rescued
 
     def _resolve(self, transcript: str, ranked: list[IntentMatch]) -> Response:
         pending, self._state.pending_options = self._state.pending_options, ()
@@ -193,12 +230,8 @@ class DialogueManager:
         if top is None or top.confidence < self.thresholds.answer:
             near = [m for m in ranked if m.confidence >= self.thresholds.answer * NEAR_FACTOR]
             return self.replies.fallback(transcript, near, top.confidence if top else 0.0)
-        second = next((m for m in ranked[1:] if self._differs(top, m)), None)
-        if (
-            second is not None
-            and top.confidence < SURE_ENOUGH
-            and top.confidence - second.confidence < self.thresholds.clarify_margin
-        ):
+        if self._torn(ranked):
+            second = next(m for m in ranked[1:] if self._differs(top, m))
             self._state.pending_options = (top, second)
             return self.replies.clarify(transcript, top, second)
         return self._actions.run(transcript, top)
@@ -251,6 +284,16 @@ class DialogueManager:
 
     def _sure(self, ranked: list[IntentMatch]) -> bool:
         return bool(ranked) and ranked[0].confidence >= self.thresholds.answer
+
+    def _torn(self, ranked: list[IntentMatch]) -> bool:
+        """Whether the best reading is too close to a different one to answer without asking."""
+        top = ranked[0]
+        second = next((m for m in ranked[1:] if self._differs(top, m)), None)
+        return (
+            second is not None
+            and top.confidence < SURE_ENOUGH
+            and top.confidence - second.confidence < self.thresholds.clarify_margin
+        )
 
     def _differs(self, a: IntentMatch, b: IntentMatch) -> bool:
         return a.intent != b.intent or self.replies.answer_key(a) != self.replies.answer_key(b)

@@ -194,3 +194,36 @@ def has_content(text: str) -> bool:
     if len(words) >= _DELIBERATE_WORDS:
         return True
     return any(w not in _NO_CONTENT for w in words)
+
+
+# -- a question after a story ------------------------------------------------------------------
+
+# Words that open a question. People often tell what happened first and ask at the end ("my mate
+# reckons it's a spasm but i think it's just a stiff neck how do you tell them apart"); the
+# whole then reads less like any question the skill knows than its last part does.
+QUESTION_OPENERS = _words(
+    "what whats how hows why whys when where which is are can could does do should would will"
+)
+_STORY_WORDS = 5  # words before an opener for them to be a story rather than the question
+_QUESTION_WORDS = 4  # words from the opener on: "should i worry" alone says too little
+# "could that be why my neck hurts" asks about what the story told (a fall, a heavy bag): cut
+# from it ("that be why ..." or "why ..."), the question would lose what it asks about.
+_BACK_TO_THE_STORY = _words("that this thats")
+_MOST_TAILS = 3
+# The skill's own topic, in canonical words: a story about a knee keeps its question its own.
+TOPIC_WORDS = _words("neck necks spasm pain")
+
+
+def question_tails(normalized: str) -> list[str]:
+    """The questions a long ``normalized`` utterance may end with after a story: the words from
+    each of its last three question openers to the end, longest first."""
+    words = normalized.split()
+    starts = [
+        i
+        for i in range(_STORY_WORDS, len(words) - _QUESTION_WORDS + 1)
+        if words[i] in QUESTION_OPENERS
+        and words[i - 1] not in QUESTION_OPENERS
+        and words[i + 1] not in _BACK_TO_THE_STORY
+        and not (words[i] == "why" and _BACK_TO_THE_STORY & set(words[i - 3 : i]))
+    ]
+    return [" ".join(words[i:]) for i in starts[-_MOST_TAILS:]]

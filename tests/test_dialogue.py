@@ -615,3 +615,56 @@ def test_in_a_routine_no_says_it_misheard_and_how_to_carry_on(
     _, declined = say(dm, "my legs feel weeks", "no", in_routine=True)
     assert declined.text == data.content.prompt("confirm_declined_routine")
     assert declined.red_flags == ()
+
+
+# -- a question after a story ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "my neck has been giving me grief since the weekend and my partner thinks it is "
+            "nothing how do you tell them apart",
+            "difference",
+        ),
+        (
+            "i sit at a desk all week and my neck gets tight by friday afternoon what are "
+            "trigger points",
+            "trigger_points",
+        ),
+    ],
+)
+def test_the_question_a_story_about_the_neck_ends_with_is_answered(
+    dm: DialogueManager, text: str, intent: str
+) -> None:
+    response = dm.handle(text)
+    assert (response.kind, response.intent) == ("answer", intent)
+
+
+def test_a_question_after_a_story_about_another_joint_is_not_taken_for_the_neck(
+    dm: DialogueManager,
+) -> None:
+    response = dm.handle(
+        "my elbow has been playing up for a fortnight and the doctor is useless how do you "
+        "tell them apart"
+    )
+    assert response.kind != "answer", response
+
+
+def test_a_question_cut_from_a_story_is_no_command_and_names_no_cause(
+    dm: DialogueManager,
+) -> None:
+    """The last words alone ("go on", "what could be behind it") would be a command or a cause
+    the story never named."""
+    story = "my neck has been giving me grief since the weekend and my partner thinks it is nothing"
+    assert dm.handle(f"{story} go on").intent != "more"
+    assert dm.handle(f"{story} what could be behind it").intent != "ask_cause"
+
+
+def test_a_question_that_points_back_to_the_story_keeps_the_story(dm: DialogueManager) -> None:
+    """ "could that be why my neck hurts" asks about the slouching told before it."""
+    response = dm.handle(
+        "honestly i hunch like a question mark most of the time could that be why my neck hurts"
+    )
+    assert response.intent != "pain_causes", response
