@@ -210,9 +210,11 @@ _PREAMBLE = re.compile(
     r"(?:im|i am|i was|i was just|im just) (?:curious|wondering)|just|and|but|so|okay|ok) )+"
 )
 # A question someone else asked, told by the speaker: "my teenager asked me why a fall can be so
-# dangerous for your neck" asks about a fall. What follows is judged as a question.
+# dangerous for your neck" asks about a fall. What follows is judged as a question. Only after a
+# few words naming who asked: a longer start may tell what happened ("my neck hurts since i fell
+# and the physio wants to know what caused it").
 _ASKED = re.compile(
-    r"^.*?\b(?:asked|asks|asking|wondered|wonders|wanted to know|wants to know) (?:me |us |him "
+    r"^(?:\w+ ){0,4}(?:asked|asks|wondered|wonders|wanted to know|wants to know) (?:me |us |him "
     r"|her )?(?=(?:why|what|how|whether) )"
 )
 

@@ -285,6 +285,8 @@ REPORTS_WITH_QUESTIONS = [
     "does a numb hand mean anything, mine is numb",
     "how long will this go on for, it's been getting worse all week",
     "is this whiplash if i got shunted at the lights on friday",
+    # Who asked what comes after the fall: the fall is told.
+    "my neck hurts since i fell off a wall and my physio wants to know what caused it",
 ]
 
 
