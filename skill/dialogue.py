@@ -173,14 +173,21 @@ class DialogueManager:
         return None
 
     def _rank(self, transcript: str, in_routine: bool) -> list[IntentMatch]:
+        """What ``transcript`` may mean, best first, with the question after a story."""
+        ranked = self._rank_reading(transcript, in_routine)
+        if self._sure(ranked) and not self._torn(ranked):
+            return ranked
+        return self._after_story(transcript, in_routine, ranked)
+
+    def _rank_reading(self, transcript: str, in_routine: bool) -> list[IntentMatch]:
+        """One reading as the matcher ranks it (in a routine, its controls first). The
+        recognizer's other readings are ranked this way only: looking for a question after a
+        story in each would cost a turn up to thirty rankings more."""
         if in_routine:
             controls = self.matcher.rank(transcript, allowed=set(IN_ROUTINE_INTENTS))
             if controls and controls[0].confidence >= self.thresholds.answer:
                 return controls
-        ranked = self._ranked(transcript, in_routine)
-        if self._sure(ranked) and not self._torn(ranked):
-            return ranked
-        return self._after_story(transcript, in_routine, ranked)
+        return self._ranked(transcript, in_routine)
 
     def _ranked(self, text: str, in_routine: bool) -> list[IntentMatch]:
         ranked = self.matcher.rank(text)
@@ -267,7 +274,7 @@ class DialogueManager:
         self.matcher.prepare(h.text for h in likely)
         commands = FIRST_READING_ONLY if not in_routine and not self._waiting() else frozenset()
         for hypothesis in likely:
-            ranked = self._rank(hypothesis.text, in_routine)
+            ranked = self._rank_reading(hypothesis.text, in_routine)
             if not self._sure(ranked) or ranked[0].intent in commands:
                 continue
             score = ranked[0].confidence + READING_WEIGHT * math.log(hypothesis.score)
