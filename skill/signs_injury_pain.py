@@ -129,8 +129,7 @@ INJURY = (
             r"went over|toppled)\b(?! (?:a |my )?dis[ck])"
             rf"|\bwent down (?:hard|badly|heavily)\b|\blanded (?:\w+ )?on (?:my|his|her) "
             rf"{_HEAD}\b|\b(?:landed|came down|come down|coming down) (?:\w+ )?"
-            r"(?:badly|awkwardly|hard|"
-            r"heavily|wrong|funny|on my head|on my neck)\b"
+            r"(?:badly|awkwardly|hard|heavily|wrong|funny|on my head|on my neck)\b"
             r"|\b(?:bad|awkward|hard|heavy|nasty) landing\b|\bheaded (?:the|a) (?:\w+ )?\w*ball\b"
             r"|\bcracked (?:my|his|her) (?:head|skull)\b"
             rf"|\b{_BLOW} (?:\w+ )?(?:in|on) (?:the|my|his|her) (?:head|skull|face|neck)\b"
@@ -255,14 +254,13 @@ SEVERE_PAIN = (
             r"|\bno (?:improvement|change|relief|let up|better)\b"
             # Pain that has lasted: "it's been sore for months" (not "looking at my phone for
             # ages", nor pain "on and off for years", which comes and goes).
-            rf"|\b(?:pain|pains|ache|aching|achy|hurt|hurts|hurting|sore|soreness|stiff|stiffness|"
-            rf"spasms?|it|this|its|been|had|going on|there|lasted|lasting|neck|necks|like this|"
-            rf"like that) "
-            rf"(?:now )?"
+            r"|\b(?:pain|pains|ache|aching|achy|hurt|hurts|hurting|sore|soreness|stiff|stiffness|"
+            r"spasms?|it|this|its|been|had|going on|there|lasted|lasting|neck|necks|like this|"
+            r"like that) (?:now )?"
             rf"(?:for|over|about|nearly|almost) (?:well |way |just |about |nearly |almost |over |"
             rf"more than |the best part of )*(?:a month|months|{NUMBER} months|a year|years|ages)\b"
             rf"|\b(?:for|over) (?:a month|months|{NUMBER} months|a year|years|ages) (?:now )?"
-            rf"(?:my |the |this )?(?:neck|pain|ache|it|its)\b"
+            r"(?:my |the |this )?(?:neck|pain|ache|it|its)\b"
             # Constant pain, not a constant habit ("constantly turning my head").
             r"|\bconstant(?! (?:\w+ing|use|movement|movements|looking|typing)\b)\b"
             r"|\bconstantly (?:\w+ )?(?:hurts?|hurting|aching|aches|in pain|sore|painful|throbbing|"
@@ -279,8 +277,7 @@ SEVERE_PAIN = (
             r"by the day|every day|each day|daily|by the hour)\b"
             r"|\bspread\w* (?:\w+ ){0,3}(?:further|wider|more)\b"
             r"|\b(?:each|every) day (?:the |my )?(?:pain|ache|it|spasm|stiffness|neck) "
-            r"(?:\w+ ){0,8}"
-            r"(?:more|worse|further|stronger|sharper)\b"
+            r"(?:\w+ ){0,8}(?:more|worse|further|stronger|sharper)\b"
             # Painkillers that do nothing: "i took the strongest painkillers and they didn't even
             # touch it".
             r"|\b(?:painkillers?|pain killers?|pills?|tablets?|meds|medicines?|medication|"
@@ -296,8 +293,7 @@ SEVERE_PAIN = (
             r"severe|intense|much pain|sore)\b"
             r"|\bnever (?:had|felt) (?:pain|anything) like (?:this|it)\b"
             r"|\blike nothing (?:ive|i have|i had|id|i|weve) (?:ever )?"
-            r"(?:felt|had|known|experienced|"
-            r"been through)\b"
+            r"(?:felt|had|known|experienced|been through)\b"
             rf"|\b{NUMBER} weeks (?:of (?:pain|agony|this)|straight|solid|on end)\b"
         ),
     ),

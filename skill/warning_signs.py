@@ -189,7 +189,7 @@ _NUMBNESS = (
             # A hand that feels like someone else's: "my fingers feel like they belong to someone
             # else".
             rf"|\b{LIMB} {gap(4)}(?:belong|belongs|belonged|belonging) to (?:someone|somebody) "
-            r"else\b|\b(?:someone|somebody) elses (?:\w+ )?{LIMB}\b"
+            rf"else\b|\b(?:someone|somebody) elses (?:\w+ )?{LIMB}\b"
             # What the fingers touch is not felt: "i can't feel the buttons on the remote".
             rf"|\b{CANT} {gap(1)}feel (?:the |my |a |any |what )?(?:\w+ )?{_OBJECT}\b"
             # "half my hand feels like it's been given a local anaesthetic".
