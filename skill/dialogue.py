@@ -237,10 +237,10 @@ class DialogueManager:
         if top is None or top.confidence < self.thresholds.answer:
             near = [m for m in ranked if m.confidence >= self.thresholds.answer * NEAR_FACTOR]
             return self.replies.fallback(transcript, near, top.confidence if top else 0.0)
-        if self._torn(ranked):
-            second = next(m for m in ranked[1:] if self._differs(top, m))
-            self._state.pending_options = (top, second)
-            return self.replies.clarify(transcript, top, second)
+        rival = self._rival(ranked)
+        if rival is not None:
+            self._state.pending_options = (top, rival)
+            return self.replies.clarify(transcript, top, rival)
         return self._actions.run(transcript, top)
 
     def _best_reading(self, text: str, heard: Transcript, in_routine: bool) -> str:
@@ -292,15 +292,20 @@ class DialogueManager:
     def _sure(self, ranked: list[IntentMatch]) -> bool:
         return bool(ranked) and ranked[0].confidence >= self.thresholds.answer
 
-    def _torn(self, ranked: list[IntentMatch]) -> bool:
-        """Whether the best reading is too close to a different one to answer without asking."""
+    def _rival(self, ranked: list[IntentMatch]) -> IntentMatch | None:
+        """The different reading too close to the best one to answer without asking, if any."""
         top = ranked[0]
         second = next((m for m in ranked[1:] if self._differs(top, m)), None)
-        return (
+        if (
             second is not None
             and top.confidence < SURE_ENOUGH
             and top.confidence - second.confidence < self.thresholds.clarify_margin
-        )
+        ):
+            return second
+        return None
+
+    def _torn(self, ranked: list[IntentMatch]) -> bool:
+        return self._rival(ranked) is not None
 
     def _differs(self, a: IntentMatch, b: IntentMatch) -> bool:
         return a.intent != b.intent or self.replies.answer_key(a) != self.replies.answer_key(b)
